@@ -1,0 +1,437 @@
+"""The workbook's Python runtime client: the program that runs inside every execution environment.
+
+It does what AWS's Python runtime does inside a Lambda sandbox, talking to the engine only through the
+Lambda Runtime API (``AWS_LAMBDA_RUNTIME_API``):
+
+1. set up ``sys.path`` (``LAMBDA_TASK_ROOT`` first) and logging (a root handler with the runtime's format and
+   no level, so ``logger.info`` prints nothing until a level is set: the runtime's famous trap);
+2. import the handler named by ``_HANDLER`` (init); an init failure is posted to ``/runtime/init/error``;
+3. loop: ``GET /runtime/invocation/next`` -> call ``handler(event, context)`` -> ``POST .../response`` or
+   ``POST .../error``.
+
+It is started as ``python client.py [--opt DIR] [--guard FILE]`` and uses the standard library only, so that a
+cold start costs an interpreter start plus the handler's own imports. Any other runtime client (AWS's
+``awslambdaric``, a custom runtime's ``bootstrap``) can run in its place against the same Runtime API.
+"""
+
+import json
+import os
+import socket
+import sys
+import time
+import traceback
+
+RUNTIME_API_VERSION = "2018-06-01"
+LOG_FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n"
+LOG_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
+
+
+# --------------------------------------------------------------------------- Runtime API over one socket
+
+
+class RuntimeAPIClient:
+    """A minimal HTTP/1.1 keep-alive client for the Runtime API (loopback, one request at a time)."""
+
+    def __init__(self, address: str) -> None:
+        host, _, port = address.rpartition(":")
+        self.host = host or "127.0.0.1"
+        self.port = int(port)
+        self.sock = None
+        self.reader = None
+
+    def _connect(self):
+        sock = socket.create_connection((self.host, self.port))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock, self.reader = sock, sock.makefile("rb")
+
+    def request(self, method, path, body=b"", headers=None):
+        """Send one request; return (status, headers with lower-case names, body). Exit if the API is gone."""
+        if self.sock is None:
+            self._connect()
+        lines = [f"{method} /{RUNTIME_API_VERSION}/runtime/{path} HTTP/1.1", f"Host: {self.host}:{self.port}",
+                 f"Content-Length: {len(body)}"]
+        for name, value in (headers or {}).items():
+            lines.append(f"{name}: {value}")
+        try:
+            self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+            status_line = self.reader.readline()
+            if not status_line:
+                raise ConnectionError("Runtime API closed the connection")
+            status = int(status_line.split(None, 2)[1])
+            response_headers = {}
+            while True:
+                line = self.reader.readline()
+                if line in (b"\r\n", b"\n", b""):
+                    break
+                name, _, value = line.decode("latin-1").partition(":")
+                response_headers[name.strip().lower()] = value.strip()
+            length = int(response_headers.get("content-length", "0"))
+            return status, response_headers, self.reader.read(length) if length else b""
+        except (OSError, ValueError, IndexError):
+            # The engine has gone away (local AWS stopped, or its process was killed): so does this environment.
+            os._exit(0)
+
+    def next_invocation(self):
+        return self.request("GET", "invocation/next")
+
+    def post_response(self, request_id, body, content_type="application/json"):
+        self.request("POST", f"invocation/{request_id}/response", body, {"Content-Type": content_type})
+
+    def post_error(self, request_id, error, error_type):
+        self.request("POST", f"invocation/{request_id}/error", _to_json(error).encode("utf-8"),
+                     {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error_type})
+
+    def post_init_error(self, error, error_type):
+        self.request("POST", "init/error", _to_json(error).encode("utf-8"),
+                     {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error_type})
+
+
+# --------------------------------------------------------------------------- errors, as the runtime formats them
+
+
+class FaultError(Exception):
+    """A failure the runtime itself names (``Runtime.*``), as opposed to an exception from user code."""
+
+    def __init__(self, error_type, message, stack_trace=None):
+        super().__init__(message)
+        self.error_type, self.message, self.stack_trace = error_type, message, stack_trace or []
+
+
+def _user_frames(tb):
+    """The stack trace entries AWS returns: traceback.format_list, minus the runtime's own leading frames."""
+    frames = traceback.extract_tb(tb)
+    here = os.path.abspath(__file__)
+    while frames and os.path.abspath(frames[0].filename) == here:
+        frames.pop(0)
+    # Plain (file, line, function, text) tuples: AWS's traces carry no column markers (no ^^^ lines).
+    return traceback.format_list([(f.filename, f.lineno, f.name, f.line) for f in frames])
+
+
+def make_error(message, error_type, stack_trace, request_id):
+    """The error document, with AWS's key order: errorMessage, errorType, requestId, stackTrace."""
+    return {"errorMessage": message, "errorType": error_type, "requestId": request_id or "", "stackTrace": stack_trace}
+
+
+def error_from_exception(exc, request_id):
+    if isinstance(exc, FaultError):
+        return make_error(exc.message, exc.error_type, exc.stack_trace, request_id)
+    return make_error(str(exc), type(exc).__name__, _user_frames(exc.__traceback__), request_id)
+
+
+def log_error(error):
+    """Write the runtime's ``[ERROR]`` line: one log event whose lines are joined with ``\\r`` on stdout."""
+    head = "[ERROR]"
+    if error.get("errorType"):
+        head += " " + error["errorType"]
+    if error.get("errorMessage"):
+        head += (":" if error.get("errorType") else "") + " " + error["errorMessage"]
+    lines = [head]
+    if error.get("stackTrace") is not None:
+        lines.append("Traceback (most recent call last):")
+        for entry in error["stackTrace"]:
+            lines.extend(_nbsp_indent(line) for line in (entry.splitlines() or [""]))
+    _write_event("\r".join(lines))
+
+
+def _nbsp_indent(line):
+    stripped = line.lstrip(" ")
+    return "\u00a0" * (len(line) - len(stripped)) + stripped
+
+
+def _write_event(text):
+    sys.stdout.write(text.replace("\n", "\r") + "\n")
+    sys.stdout.flush()
+
+
+# --------------------------------------------------------------------------- JSON marshalling, the runtime's rules
+
+
+class _Marshaller:
+    """JSON encoding with the runtime's rules: Decimal becomes a number (exact digits), non-ASCII is escaped
+    before python3.12 and kept from python3.12 on; anything else not JSON-serialisable is a MarshalError."""
+
+    def __init__(self, ensure_ascii):
+        self.ensure_ascii = ensure_ascii
+
+    def dumps(self, value):
+        decimals = []
+
+        def default(obj):
+            if type(obj).__name__ == "Decimal" and type(obj).__module__ in ("decimal", "_decimal", "_pydecimal"):
+                decimals.append(str(obj))
+                return f"\x00decimal{len(decimals) - 1}\x00"
+            raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+
+        text = json.dumps(value, default=default, ensure_ascii=self.ensure_ascii)
+        for index, digits in enumerate(decimals):
+            text = text.replace(f'"\\u0000decimal{index}\\u0000"', digits, 1)
+        return text
+
+
+def _to_json(value):
+    return json.dumps(value, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- the context object
+
+
+class CognitoIdentity:
+    __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
+
+    def __init__(self, identity_id=None, pool_id=None):
+        self.cognito_identity_id = identity_id
+        self.cognito_identity_pool_id = pool_id
+
+    def __repr__(self):
+        return (f"CognitoIdentity([cognito_identity_id={self.cognito_identity_id},"
+                f"cognito_identity_pool_id={self.cognito_identity_pool_id}])")
+
+
+class Client:
+    __slots__ = ("installation_id", "app_title", "app_version_name", "app_version_code", "app_package_name")
+
+    def __init__(self, fields):
+        self.installation_id = fields.get("installation_id")
+        self.app_title = fields.get("app_title")
+        self.app_version_name = fields.get("app_version_name")
+        self.app_version_code = fields.get("app_version_code")
+        self.app_package_name = fields.get("app_package_name")
+
+    def __repr__(self):
+        return (f"Client([installation_id={self.installation_id},app_title={self.app_title},"
+                f"app_version_name={self.app_version_name},app_version_code={self.app_version_code},"
+                f"app_package_name={self.app_package_name}])")
+
+
+class ClientContext:
+    __slots__ = ("client", "custom", "env")
+
+    def __init__(self, fields):
+        client = fields.get("client")
+        self.client = Client(client) if isinstance(client, dict) else None
+        self.custom = fields.get("custom")
+        self.env = fields.get("env")
+
+    def __repr__(self):
+        return f"ClientContext([client={self.client},custom={self.custom},env={self.env}])"
+
+
+class LambdaContext:
+    """The ``context`` argument: the same fields and types as the real Python runtime's object."""
+
+    def __init__(self, request_id, deadline_ms, invoked_function_arn, client_context, cognito_identity, tenant_id):
+        self.aws_request_id = request_id
+        self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.invoked_function_arn = invoked_function_arn
+        self.tenant_id = tenant_id
+        self._deadline_ms = deadline_ms
+        identity = json.loads(cognito_identity) if cognito_identity else {}
+        self.identity = CognitoIdentity(identity.get("cognitoIdentityId"), identity.get("cognitoIdentityPoolId"))
+        self.client_context = ClientContext(json.loads(client_context)) if client_context else None
+
+    def get_remaining_time_in_millis(self):
+        """Milliseconds left before the function times out (an int, never below 0)."""
+        return max(self._deadline_ms - int(time.time() * 1000), 0)
+
+    def log(self, message):
+        sys.stdout.write(str(message))
+        sys.stdout.flush()
+
+    def __repr__(self):
+        return (f"LambdaContext([aws_request_id={self.aws_request_id},log_group_name={self.log_group_name},"
+                f"log_stream_name={self.log_stream_name},function_name={self.function_name},"
+                f"memory_limit_in_mb={self.memory_limit_in_mb},function_version={self.function_version},"
+                f"invoked_function_arn={self.invoked_function_arn},client_context={self.client_context},"
+                f"identity={self.identity},tenant_id={self.tenant_id}])")
+
+
+# --------------------------------------------------------------------------- logging, as the runtime sets it up
+
+
+_current_request_id = ""
+
+
+def _install_logging():
+    """A root handler that writes the runtime's line format to stdout; no level is set (root stays WARNING)."""
+    import logging
+
+    class RequestIdFilter(logging.Filter):
+        def filter(self, record):
+            record.aws_request_id = _current_request_id
+            return True
+
+    class LambdaHandler(logging.Handler):
+        def emit(self, record):
+            try:
+                _write_event(self.format(record).rstrip("\n"))
+            except Exception:  # noqa: BLE001 - a logging failure must never break the invocation
+                self.handleError(record)
+
+    formatter = logging.Formatter(LOG_FORMAT, LOG_DATE_FORMAT)
+    formatter.converter = time.gmtime
+    handler = LambdaHandler()
+    handler.setFormatter(formatter)
+    handler.addFilter(RequestIdFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL")
+    if level:
+        root.setLevel(level.upper())
+
+
+# --------------------------------------------------------------------------- init: find and import the handler
+
+
+def load_handler(handler_name):
+    """Import the handler module and return the handler function, or raise FaultError/another exception."""
+    try:
+        module_path, function_name = handler_name.rsplit(".", 1)
+    except ValueError as exc:
+        raise FaultError("Runtime.MalformedHandlerName", f"Bad handler '{handler_name}': {exc}") from None
+    if module_path.split(".")[0] in sys.builtin_module_names:
+        raise FaultError("Runtime.BuiltInModuleConflict", f"Cannot use built-in module {module_path} as a handler module")
+    import importlib
+
+    try:  # "pkg/mod.handler" names the module pkg.mod; messages keep the name as written
+        module = importlib.import_module(module_path.replace("/", "."))
+    except ImportError as exc:
+        raise FaultError("Runtime.ImportModuleError", f"Unable to import module '{module_path}': {exc}") from None
+    except SyntaxError as exc:
+        entry = f'  File "{exc.filename}" Line {exc.lineno}\n    {exc.text}'
+        raise FaultError("Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_path}': {exc}", [entry]) from None
+    try:
+        return getattr(module, function_name)
+    except AttributeError:
+        raise FaultError("Runtime.HandlerNotFound", f"Handler '{function_name}' missing on module '{module_path}'") from None
+
+
+def _report_init_error(api, exc):
+    error = error_from_exception(exc, "")
+    timestamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + f".{int(time.time() * 1000) % 1000:03d}Z"
+    _write_event(f"[WARNING]\t{timestamp}\t\tLAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in "
+                 "the function code. However, in rare cases, a Lambda runtime update can cause unexpected function "
+                 "behavior. For functions using managed runtimes, runtime updates can be triggered by a function "
+                 "change, or can be applied automatically. To determine if the runtime has been updated, check the "
+                 "runtime version in the INIT_START log entry. If this error correlates with a change in the runtime "
+                 "version, you may be able to mitigate this error by temporarily rolling back to the previous runtime "
+                 "version. For more information, see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html")
+    log_error(error)
+    api.post_init_error(error, error["errorType"])
+
+
+# --------------------------------------------------------------------------- the invoke loop
+
+
+def handle_one(api, handler, marshaller):
+    """Wait for one event, run the handler, and post its result or error."""
+    global _current_request_id
+    _status, headers, body = api.next_invocation()
+    request_id = headers.get("lambda-runtime-aws-request-id", "")
+    _current_request_id = request_id
+    if "lambda-runtime-trace-id" in headers:
+        os.environ["_X_AMZN_TRACE_ID"] = headers["lambda-runtime-trace-id"]
+    else:
+        os.environ.pop("_X_AMZN_TRACE_ID", None)
+    try:
+        for name, header in (("Client Context", "lambda-runtime-client-context"),
+                             ("Cognito Identity", "lambda-runtime-cognito-identity")):
+            try:
+                json.loads(headers.get(header) or "null")
+            except ValueError as exc:
+                raise FaultError("Runtime.LambdaContextUnmarshalError", f"Unable to parse {name} JSON: {exc}") from None
+        context = LambdaContext(request_id, int(headers.get("lambda-runtime-deadline-ms", "0")),
+                                headers.get("lambda-runtime-invoked-function-arn"),
+                                headers.get("lambda-runtime-client-context"),
+                                headers.get("lambda-runtime-cognito-identity"),
+                                headers.get("lambda-runtime-aws-tenant-id"))
+        try:
+            event = json.loads(body) if body else {}
+        except ValueError as exc:
+            raise FaultError("Runtime.UnmarshalError", f"Unable to unmarshal input: {exc}") from None
+        result = handler(event, context)
+        if isinstance(result, bytes):  # bytes go back as they are, untouched by JSON
+            payload, content_type = result, "application/unknown"
+        else:
+            try:
+                payload, content_type = marshaller.dumps(result).encode("utf-8"), "application/json"
+            except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+                raise FaultError("Runtime.MarshalError", f"Unable to marshal response: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - every handler failure is reported, as the real runtime does
+        error = error_from_exception(exc, request_id)
+        log_error(error)
+        sys.stdout.flush()
+        api.post_error(request_id, error, error["errorType"])
+        return
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    api.post_response(request_id, payload, content_type)
+
+
+def _watch_parent():
+    """Exit when the engine's process is gone, even while a handler is busy (POSIX: the parent pid changes)."""
+    import threading
+
+    parent = os.getppid()
+
+    def watch():
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    if os.name == "posix":
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _set_up_paths(opt_dir):
+    # Running this file put its own folder first on sys.path; the handler must not see the runtime's modules.
+    here = os.path.dirname(os.path.abspath(__file__))
+    while sys.path and os.path.abspath(sys.path[0] or os.getcwd()) == here:
+        sys.path.pop(0)
+    front = [os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())]
+    if opt_dir:
+        front.append(os.path.join(opt_dir, "python", "lib", f"python{sys.version_info[0]}.{sys.version_info[1]}",
+                                  "site-packages"))
+        front.append(os.path.join(opt_dir, "python"))
+    sys.path[0:0] = front
+
+
+def _load_guard(guard_file):
+    """Load the workbook's safety guard, so that boto3 in a handler can only reach loopback."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_lambda_workbook_guard", guard_file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.install()
+
+
+def main(argv):
+    opt_dir = argv[argv.index("--opt") + 1] if "--opt" in argv else None
+    if "--guard" in argv:
+        _load_guard(argv[argv.index("--guard") + 1])
+    _set_up_paths(opt_dir)
+    sys.stdout.reconfigure(line_buffering=True)
+    _watch_parent()
+    api = RuntimeAPIClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    _install_logging()
+    runtime = os.environ.get("AWS_EXECUTION_ENV", "")
+    minor = runtime.rsplit("python3.", 1)[-1]
+    marshaller = _Marshaller(ensure_ascii=not (minor.isdigit() and int(minor) >= 12))
+    try:
+        handler = load_handler(os.environ.get("_HANDLER", ""))
+    except Exception as exc:  # noqa: BLE001 - any init failure is reported to the Runtime API
+        _report_init_error(api, exc)
+        sys.stdout.flush()
+        os._exit(1)
+    while True:
+        handle_one(api, handler, marshaller)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,93 @@
+"""The platform's log lines, in the text format Lambda writes to CloudWatch Logs, and a parser for REPORT.
+
+Formats (tab-separated fields; see ../shared/reference/runtime-fidelity-and-emulators.md §2.4):
+
+    INIT_START Runtime Version: python:3.12.v11\tRuntime Version ARN: arn:aws:lambda:<region>::runtime:<64 hex>
+    START RequestId: <id> Version: $LATEST
+    END RequestId: <id>
+    REPORT RequestId: <id>\tDuration: 3.01 ms\tBilled Duration: 4 ms\tMemory Size: 128 MB\tMax Memory Used: 36 MB\t
+           [Init Duration: 110.10 ms\t][Status: timeout|error\t][Error Type: Runtime.ExitError\t]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+
+def init_start(runtime_version: str, region: str) -> str:
+    """The first line of every new execution environment."""
+    digest = hashlib.sha256(runtime_version.encode()).hexdigest()
+    return f"INIT_START Runtime Version: {runtime_version}\tRuntime Version ARN: arn:aws:lambda:{region}::runtime:{digest}"
+
+
+def start(request_id: str, version: str) -> str:
+    return f"START RequestId: {request_id} Version: {version}"
+
+
+def end(request_id: str) -> str:
+    return f"END RequestId: {request_id}"
+
+
+def init_report(init_ms: float, phase: str, status: str, error_type: str | None) -> str:
+    """Written when the init phase fails (a successful on-demand init writes no INIT_REPORT)."""
+    line = f"INIT_REPORT Init Duration: {init_ms:.2f} ms\tPhase: {phase}\tStatus: {status}"
+    return line + (f"\tError Type: {error_type}" if error_type else "")
+
+
+def report(request_id: str, duration_ms: float, billed_ms: int, memory_mb: int, max_used_mb: int,
+           init_ms: float | None = None, status: str | None = None, error_type: str | None = None) -> str:
+    """The REPORT line; Init Duration only on cold starts, Status and Error Type only on failures."""
+    fields = [f"REPORT RequestId: {request_id}", f"Duration: {duration_ms:.2f} ms", f"Billed Duration: {billed_ms} ms",
+              f"Memory Size: {memory_mb} MB", f"Max Memory Used: {max_used_mb} MB"]
+    if init_ms is not None:
+        fields.append(f"Init Duration: {init_ms:.2f} ms")
+    if status:
+        fields.append(f"Status: {status}")
+    if error_type:
+        fields.append(f"Error Type: {error_type}")
+    return "\t".join(fields) + "\t"
+
+
+@dataclass(frozen=True)
+class Report:
+    """The figures of one REPORT line, as numbers."""
+
+    request_id: str
+    duration_ms: float
+    billed_duration_ms: int
+    memory_size_mb: int
+    max_memory_used_mb: int
+    init_duration_ms: float | None = None
+    status: str | None = None
+    error_type: str | None = None
+
+    @property
+    def cold_start(self) -> bool:
+        return self.init_duration_ms is not None
+
+
+_FIELD = re.compile(r"([A-Za-z ]+): ([^\t]+)")
+
+
+def parse_report(line: str) -> Report | None:
+    """Read a REPORT line into a Report; None if the line is not one."""
+    if not line.startswith("REPORT RequestId: "):
+        return None
+    fields = {name.strip(): value.strip() for name, value in _FIELD.findall(line)}
+
+    def number(name: str) -> float | None:
+        value = fields.get(name)
+        return float(value.split()[0]) if value else None
+
+    return Report(
+        request_id=fields.get("REPORT RequestId", ""),
+        duration_ms=number("Duration") or 0.0,
+        billed_duration_ms=int(number("Billed Duration") or 0),
+        memory_size_mb=int(number("Memory Size") or 0),
+        max_memory_used_mb=int(number("Max Memory Used") or 0),
+        init_duration_ms=number("Init Duration"),
+        status=fields.get("Status"),
+        error_type=fields.get("Error Type"),
+    )
