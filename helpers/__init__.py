@@ -1,0 +1,36 @@
+"""The workbook's local cloud: a local AWS (moto) whose Lambda functions run in real execution environments.
+
+The names a notebook needs, imported lazily so ``import helpers`` stays cheap:
+
+    start_local_cloud(), stop_local_cloud(), reset_local_cloud()   the local AWS (helpers.local_cloud)
+    invoke(name, payload)                                           invoke and read the result (helpers.lambda_invoke)
+    package_handler("hello")                                        a deployment zip (helpers.packaging)
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "start_local_cloud": ("helpers.local_cloud", "start"),
+    "stop_local_cloud": ("helpers.local_cloud", "stop"),
+    "reset_local_cloud": ("helpers.local_cloud", "reset"),
+    "invoke": ("helpers.lambda_invoke", "invoke"),
+    "Invocation": ("helpers.lambda_invoke", "Invocation"),
+    "LambdaAPIError": ("helpers.lambda_invoke", "LambdaAPIError"),
+    "package_handler": ("helpers.packaging", "package_handler"),
+    "zip_files": ("helpers.packaging", "zip_files"),
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+    module_name, attribute = _EXPORTS[name]
+    value = getattr(import_module(module_name), attribute)
+    globals()[name] = value
+    return value

@@ -1,0 +1,1 @@
+"""The Lambda data plane: environment pools, the Invoke API, validation, and the moto seam."""

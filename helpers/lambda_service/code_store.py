@@ -1,0 +1,53 @@
+"""Deployment packages unpacked on disk, once per code digest: the ``LAMBDA_TASK_ROOT`` of every environment."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import threading
+import zipfile
+from pathlib import Path, PurePosixPath
+
+
+class CodeStore:
+    """Unpacks zips into ``<root>/<sha256>/`` and hands out the folder; safe to call from many threads."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+
+    def unpack(self, digest: str, zip_bytes: bytes) -> Path:
+        """The folder holding this package's files (unpacked on first use)."""
+        target = self.root / digest
+        if target.is_dir():
+            return target
+        with self._lock:
+            if target.is_dir():
+                return target
+            staging = self.root / f".{digest}.partial"
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir()
+            with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
+                for entry in archive.infolist():
+                    _extract_safely(archive, entry, staging)
+            os.replace(staging, target)
+        return target
+
+
+def _extract_safely(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, root: Path) -> None:
+    """Extract one member, refusing paths that would escape the folder; keep the executable bit (bootstrap)."""
+    parts = PurePosixPath(entry.filename.replace("\\", "/")).parts
+    if not parts or parts[0] in ("/", "..") or ".." in parts:
+        return
+    destination = root.joinpath(*parts)
+    if entry.is_dir():
+        destination.mkdir(parents=True, exist_ok=True)
+        return
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with archive.open(entry) as source, open(destination, "wb") as target:
+        shutil.copyfileobj(source, target)
+    mode = (entry.external_attr >> 16) & 0o777
+    if mode:
+        os.chmod(destination, mode | 0o400)

@@ -1,0 +1,158 @@
+"""Where the Lambda engine plugs into moto (pinned: moto 5.2.5). Every patch of moto lives here.
+
+moto stays the control plane (functions, versions, aliases, layers, configuration); the engine is the data plane.
+
+* ``LambdaResponse.invoke``: the Invoke API, answered by ``invoke_api.invoke`` (moto 5.2.5 ignores ``Qualifier=``
+  and runs nothing without Docker).
+* ``LambdaFunction.invoke`` and ``LambdaFunction._invoke_lambda``: the choke points every moto trigger (S3, SNS,
+  SQS and DynamoDB Streams mappings, ...) calls; they run the real handler in the engine.
+* ``LambdaBackend.create_function``, ``LambdaFunction.update_configuration`` and ``.update_function_code``:
+  AWS's validation first, then moto; and new code or configuration retires the old environments.
+
+``tests/unit/test_moto_seam.py`` fails loudly if any of these moves in a moto upgrade.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from moto.awslambda import models as lambda_models
+from moto.awslambda.exceptions import LambdaClientError
+from moto.core.exceptions import JsonRESTError
+from moto.awslambda import responses as lambda_responses
+
+from helpers.runtime.environment import InvocationRequest
+
+from . import invoke_api, validation
+from .engine import LambdaEngine, new_request_id
+
+MOTO_VERSION = "5.2.5"
+PATCHED = (
+    (lambda_responses.LambdaResponse, "invoke"),
+    (lambda_models.LambdaFunction, "invoke"),
+    (lambda_models.LambdaFunction, "_invoke_lambda"),
+    (lambda_models.LambdaFunction, "update_configuration"),
+    (lambda_models.LambdaFunction, "update_function_code"),
+    (lambda_models.LambdaBackend, "create_function"),
+)
+_originals: dict[tuple[type, str], Any] = {}
+_engine: LambdaEngine | None = None
+
+
+def installed_engine() -> LambdaEngine:
+    if _engine is None:
+        raise RuntimeError("The Lambda engine is not running: start the local AWS first.")
+    return _engine
+
+
+# ---------------------------------------------------------------------------------------------- replacements
+
+
+def _response_invoke(self: Any) -> tuple[int, dict[str, str], bytes]:
+    """``LambdaResponse.invoke``: the HTTP Invoke API."""
+    try:
+        return _answer_invoke(self)
+    except JsonRESTError:  # an AWS-style error (ResourceNotFoundException, ...): moto renders it
+        raise
+    except Exception as exc:  # noqa: BLE001 - an engine failure is a ServiceException, never an HTML page
+        logging.getLogger(__name__).exception("Invoke failed inside the workbook's engine")
+        raise ServiceException(f"The workbook's Lambda engine failed: {type(exc).__name__}: {exc}") from None
+
+
+class ServiceException(LambdaClientError):
+    code = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__("ServiceException", message)
+
+
+def _answer_invoke(self: Any) -> tuple[int, dict[str, str], bytes]:
+    from urllib.parse import unquote
+
+    function_name = unquote(self.path.rsplit("/", 2)[-2])
+    result = invoke_api.invoke(
+        installed_engine(), function_name, self.body if isinstance(self.body, bytes) else (self.body or "").encode(),
+        qualifier=self.querystring.get("Qualifier", [None])[0],
+        invocation_type=self.headers.get("X-Amz-Invocation-Type") or "RequestResponse",
+        log_type=self.headers.get("X-Amz-Log-Type"), client_context=self.headers.get("X-Amz-Client-Context"),
+        account_id=self.current_account, region=self.region)
+    headers = {"content-type": "application/json", "x-amzn-RequestId": result.request_id,
+               "status": str(result.status_code), **result.headers}  # moto takes the HTTP status from "status"
+    return result.status_code, headers, result.payload
+
+
+def _function_invoke(self: Any, body: Any, request_headers: Any, response_headers: Any) -> bytes:
+    """``LambdaFunction.invoke``: what moto's triggers call with an event (a JSON string)."""
+    payload = body.encode() if isinstance(body, str) else (body or b"{}")
+    request = InvocationRequest(new_request_id(), payload, self.function_arn)
+    engine = installed_engine()
+    if (request_headers or {}).get("x-amz-invocation-type") == "Event":
+        engine.invoke_in_background(self, request)
+        return b""
+    outcome = engine.invoke(self, request)
+    if outcome.error_type is not None:
+        response_headers["x-amz-function-error"] = "Unhandled"
+    return outcome.payload
+
+
+def _invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
+    """``LambdaFunction._invoke_lambda``: moto's Docker executor, replaced by the engine."""
+    payload = event if isinstance(event, str) else json.dumps(event if event is not None else {})
+    outcome = installed_engine().invoke(self, InvocationRequest(new_request_id(), payload.encode(), self.function_arn))
+    return outcome.payload.decode("utf-8", "replace"), outcome.error_type is not None, "\n".join(outcome.log_events)
+
+
+def _update_configuration(self: Any, config_updates: dict[str, Any]) -> dict[str, Any]:
+    validation.check_configuration(config_updates)
+    result = _originals[(lambda_models.LambdaFunction, "update_configuration")](self, config_updates)
+    if _engine is not None:
+        _engine.retire(self.function_arn)
+    return result
+
+
+def _update_function_code(self: Any, updated_spec: dict[str, Any]) -> dict[str, Any]:
+    validation.check_zip(validation.zip_bytes(updated_spec))
+    result = _originals[(lambda_models.LambdaFunction, "update_function_code")](self, updated_spec)
+    if _engine is not None:
+        _engine.retire(self.function_arn)
+    return result
+
+
+def _create_function(self: Any, spec: dict[str, Any]) -> Any:
+    validation.check_configuration(spec)
+    validation.check_zip(validation.zip_bytes(spec.get("Code")))
+    return _originals[(lambda_models.LambdaBackend, "create_function")](self, spec)
+
+
+_REPLACEMENTS = {
+    (lambda_responses.LambdaResponse, "invoke"): _response_invoke,
+    (lambda_models.LambdaFunction, "invoke"): _function_invoke,
+    (lambda_models.LambdaFunction, "_invoke_lambda"): _invoke_lambda,
+    (lambda_models.LambdaFunction, "update_configuration"): _update_configuration,
+    (lambda_models.LambdaFunction, "update_function_code"): _update_function_code,
+    (lambda_models.LambdaBackend, "create_function"): _create_function,
+}
+
+
+# ---------------------------------------------------------------------------------------------- install
+
+
+def install(engine: LambdaEngine) -> None:
+    """Route moto's Lambda execution to ``engine`` (idempotent; a new engine replaces the old one)."""
+    global _engine
+    for owner, name in PATCHED:
+        if (owner, name) not in _originals:
+            _originals[(owner, name)] = getattr(owner, name)
+            setattr(owner, name, _REPLACEMENTS[(owner, name)])
+    _engine = engine
+
+
+def uninstall() -> None:
+    """Give moto its own methods back."""
+    global _engine
+    for (owner, name), original in _originals.items():
+        setattr(owner, name, original)
+    _originals.clear()
+    _engine = None

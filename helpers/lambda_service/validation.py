@@ -1,0 +1,175 @@
+"""Validation that AWS Lambda does and moto does not, answered with AWS's own errors.
+
+moto accepts a 99,999 MB function, a 9,999 s timeout, reserved environment variables and a zip that is not a zip.
+AWS refuses each one; so does the workbook, with the same exception names and messages
+(``../shared/reference/lambda-facts.md`` §1 and §7, as of 2026-11).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import json
+import re
+import zipfile
+from collections.abc import Mapping
+from typing import Any
+
+from moto.awslambda.exceptions import InvalidParameterValueException, LambdaClientError
+
+MEMORY_MIN_MB, MEMORY_MAX_MB = 128, 10_240
+TIMEOUT_MIN_S, TIMEOUT_MAX_S = 1, 900
+ENVIRONMENT_MAX_BYTES = 4 * 1024
+UNZIPPED_MAX_BYTES = 262_144_000  # 250 MB, function code plus layers
+HANDLER_MAX_LENGTH = 128
+
+#: Keys Lambda sets itself and refuses to let a function configure (AWS docs, "Defined runtime environment variables").
+RESERVED_KEYS = frozenset({
+    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+})
+ENVIRONMENT_KEY_PATTERN = "[a-zA-Z]([a-zA-Z0-9_])+"
+#: Runtimes AWS no longer accepts for new or updated functions (a separate message from unknown ones).
+DEPRECATED_RUNTIMES = {"python2.7": "python3.13", "python3.6": "python3.13", "python3.7": "python3.13",
+                       "python3.8": "python3.13", "nodejs12.x": "nodejs22.x", "nodejs14.x": "nodejs22.x",
+                       "nodejs16.x": "nodejs22.x"}
+
+
+class ValidationException(LambdaClientError):
+    """AWS's request-validation error (HTTP 400)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("ValidationException", message)
+
+
+def _constraint(value: Any, member: str, rule: str) -> ValidationException:
+    return ValidationException(f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
+                               f"constraint: Member must {rule}")
+
+
+def check_memory(memory_mb: Any) -> None:
+    if memory_mb is None:
+        return
+    if memory_mb > MEMORY_MAX_MB:
+        raise _constraint(memory_mb, "memorySize", f"have value less than or equal to {MEMORY_MAX_MB}")
+    if memory_mb < MEMORY_MIN_MB:
+        raise _constraint(memory_mb, "memorySize", f"have value greater than or equal to {MEMORY_MIN_MB}")
+
+
+def check_timeout(timeout_s: Any) -> None:
+    if timeout_s is None:
+        return
+    if timeout_s > TIMEOUT_MAX_S:
+        raise _constraint(timeout_s, "timeout", f"have value less than or equal to {TIMEOUT_MAX_S}")
+    if timeout_s < TIMEOUT_MIN_S:
+        raise _constraint(timeout_s, "timeout", f"have value greater than or equal to {TIMEOUT_MIN_S}")
+
+
+def check_handler(handler: Any) -> None:
+    """The API's own rule for the handler string: no whitespace, at most 128 characters.
+
+    Whether it names a real module and function is only known at init (``Runtime.MalformedHandlerName`` etc.).
+    """
+    if handler is None:
+        return
+    if len(handler) > HANDLER_MAX_LENGTH:
+        raise _constraint(handler, "handler", f"have length less than or equal to {HANDLER_MAX_LENGTH}")
+    if not re.fullmatch(r"[^\s]+", handler):
+        raise _constraint(handler, "handler", "satisfy regular expression pattern: [^\\s]+")
+
+
+def check_environment(variables: Mapping[str, Any] | None) -> None:
+    """Key pattern, reserved keys, and the 4 KB limit, in the order AWS checks them."""
+    if not variables:
+        return
+    if any(not re.fullmatch(ENVIRONMENT_KEY_PATTERN, key) for key in variables):
+        raise ValidationException(
+            "1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map keys "
+            f"must satisfy constraint: [Member must satisfy regular expression pattern: {ENVIRONMENT_KEY_PATTERN}]")
+    reserved = [key for key in variables if key in RESERVED_KEYS]
+    if reserved:
+        raise InvalidParameterValueException(
+            "Lambda was unable to configure your environment variables because the environment variables you have "
+            "provided contains reserved keys that are currently not supported for modification. Reserved keys used "
+            f"in this request: {', '.join(reserved)}")
+    measured = json.dumps(dict(variables), separators=(",", ":"), ensure_ascii=False)
+    if len(measured.encode("utf-8")) > ENVIRONMENT_MAX_BYTES:
+        raise InvalidParameterValueException(
+            "Lambda was unable to configure your environment variables because the environment variables you have "
+            f"provided exceeded the 4KB limit. String measured: {measured}")
+
+
+def check_runtime(runtime: Any) -> None:
+    if runtime is None:
+        return
+    if runtime in DEPRECATED_RUNTIMES:
+        raise InvalidParameterValueException(
+            f"The runtime parameter of {runtime} is no longer supported for creating or updating AWS Lambda "
+            f"functions. We recommend you use the new runtime ({DEPRECATED_RUNTIMES[runtime]}) while creating or "
+            "updating functions.")
+    allowed = supported_runtimes()
+    if runtime not in allowed:
+        raise InvalidParameterValueException(
+            f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: "
+            f"[{', '.join(sorted(allowed))}] or be a valid ARN")
+
+
+_RUNTIMES: frozenset[str] | None = None
+
+
+def supported_runtimes() -> frozenset[str]:
+    """The runtimes of the Lambda API model botocore ships, less the deprecated ones."""
+    global _RUNTIMES
+    if _RUNTIMES is None:
+        import botocore.session
+
+        model = botocore.session.get_session().get_service_model("lambda")
+        _RUNTIMES = frozenset(model.shape_for("Runtime").enum) - set(DEPRECATED_RUNTIMES)
+    return _RUNTIMES
+
+
+def zip_bytes(code: Mapping[str, Any] | None) -> bytes | None:
+    """The raw zip of a ``Code``/``UpdateFunctionCode`` spec with an inline ``ZipFile`` (None otherwise)."""
+    if not code or "ZipFile" not in code:
+        return None
+    value = code["ZipFile"]
+    if isinstance(value, bytes):
+        return value
+    try:
+        return base64.b64decode(value)
+    except (binascii.Error, ValueError):
+        raise InvalidParameterValueException(
+            "Could not unzip uploaded file. Please check your file, then try to upload again.") from None
+
+
+def check_zip(data: bytes | None) -> None:
+    """A deployment package must be a readable, non-empty zip within the unzipped size limit."""
+    if data is None:
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if archive.testzip() is not None:
+                raise zipfile.BadZipFile("corrupt member")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        raise InvalidParameterValueException(
+            "Could not unzip uploaded file. Please check your file, then try to upload again.") from None
+    if not entries:
+        raise InvalidParameterValueException("Uploaded file must be a non-empty zip")
+    if sum(entry.file_size for entry in entries) > UNZIPPED_MAX_BYTES:
+        raise InvalidParameterValueException(f"Unzipped size must be smaller than {UNZIPPED_MAX_BYTES} bytes")
+
+
+def check_configuration(spec: Mapping[str, Any]) -> None:
+    """Validate a CreateFunction or UpdateFunctionConfiguration request body (keys as in the API)."""
+    check_memory(spec.get("MemorySize"))
+    check_timeout(spec.get("Timeout"))
+    check_handler(spec.get("Handler"))
+    check_runtime(spec.get("Runtime"))
+    environment = spec.get("Environment")
+    if isinstance(environment, Mapping):
+        check_environment(environment.get("Variables"))

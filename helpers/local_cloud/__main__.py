@@ -1,0 +1,56 @@
+"""``python -m helpers.local_cloud [--port PORT]``: run the local AWS with its Lambda engine in the foreground.
+
+Prints the endpoint and a command to paste; stops cleanly (every execution environment with it) on Ctrl-C or
+SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from helpers import local_cloud
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.local_cloud",
+                                     description="Run the workbook's local AWS (moto + the Lambda engine).")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--region", default=local_cloud.DEFAULT_REGION, help="default region (default: %(default)s)")
+    args = parser.parse_args(argv)
+
+    stop_requested = threading.Event()
+
+    def request_stop(signum: int, frame: object) -> None:
+        stop_requested.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        cloud = local_cloud.start(args.port, region=args.region)
+    except OSError as exc:
+        print(f"Could not start the local AWS on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    credentials = " ".join(f"{key}={value}" for key, value in local_cloud.FAKE_CREDENTIALS.items())
+    print(f"Local AWS with the Lambda engine: {cloud.endpoint_url}")
+    print("Nothing here reaches real AWS. Try, in another terminal:")
+    if os.name == "nt":
+        print(f"  set AWS_ENDPOINT_URL={cloud.endpoint_url} & set AWS_DEFAULT_REGION={cloud.region} & "
+              f"aws lambda list-functions")
+    else:
+        print(f"  {credentials} AWS_DEFAULT_REGION={cloud.region} aws --endpoint-url {cloud.endpoint_url} "
+              "lambda list-functions")
+    print("Press Ctrl-C to stop.", flush=True)
+    while not stop_requested.wait(0.5):
+        pass
+    print("Stopping the local AWS and every execution environment...", flush=True)
+    local_cloud.stop()
+    print("Stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

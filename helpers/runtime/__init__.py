@@ -1,0 +1,1 @@
+"""Execution environments: the runtime client, the Runtime API, processes, log lines and metering."""
