@@ -8,6 +8,7 @@ moto stays the control plane (functions, versions, aliases, layers, configuratio
   SQS and DynamoDB Streams mappings, ...) calls; they run the real handler in the engine.
 * ``LambdaBackend.create_function``, ``LambdaFunction.update_configuration`` and ``.update_function_code``:
   AWS's validation first, then moto; and new code or configuration retires the old environments.
+* ``LambdaBackend.delete_function``: a deleted function's environments stop.
 
 ``tests/unit/test_moto_seam.py`` fails loudly if any of these moves in a moto upgrade.
 """
@@ -36,6 +37,7 @@ PATCHED = (
     (lambda_models.LambdaFunction, "update_configuration"),
     (lambda_models.LambdaFunction, "update_function_code"),
     (lambda_models.LambdaBackend, "create_function"),
+    (lambda_models.LambdaBackend, "delete_function"),
 )
 _originals: dict[tuple[type, str], Any] = {}
 _engine: LambdaEngine | None = None
@@ -126,6 +128,13 @@ def _create_function(self: Any, spec: dict[str, Any]) -> Any:
     return _originals[(lambda_models.LambdaBackend, "create_function")](self, spec)
 
 
+def _delete_function(self: Any, function_name: str, qualifier: str | None = None) -> None:
+    arn = self.get_function(function_name).function_arn
+    _originals[(lambda_models.LambdaBackend, "delete_function")](self, function_name, qualifier)
+    if _engine is not None:
+        _engine.retire(arn)
+
+
 _REPLACEMENTS = {
     (lambda_responses.LambdaResponse, "invoke"): _response_invoke,
     (lambda_models.LambdaFunction, "invoke"): _function_invoke,
@@ -133,6 +142,7 @@ _REPLACEMENTS = {
     (lambda_models.LambdaFunction, "update_configuration"): _update_configuration,
     (lambda_models.LambdaFunction, "update_function_code"): _update_function_code,
     (lambda_models.LambdaBackend, "create_function"): _create_function,
+    (lambda_models.LambdaBackend, "delete_function"): _delete_function,
 }
 
 

@@ -266,7 +266,10 @@ class ExecutionEnvironment:
 
     def _read_output(self) -> list[str]:
         """The log events the process wrote since the last read: one per line, ``\\r`` marking inner newlines."""
-        data = self._output.read()
+        try:
+            data = self._output.read()
+        except ValueError:  # the environment was shut down (local AWS stopped) while this invocation ran
+            return []
         if not data:
             return []
         text = data.decode("utf-8", errors="replace")

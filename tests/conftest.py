@@ -1,0 +1,71 @@
+"""Shared fixtures: one local AWS for the test session, boto3 clients, and a deploy helper."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from helpers import local_cloud
+from helpers.packaging import package_handler, zip_files
+
+TRUST_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+
+
+@pytest.fixture(scope="session")
+def cloud() -> Iterator[local_cloud.LocalCloud]:
+    running = local_cloud.start()
+    yield running
+    local_cloud.stop()
+
+
+@pytest.fixture(scope="session")
+def lambda_client(cloud):
+    import boto3
+
+    return boto3.client("lambda")
+
+
+@pytest.fixture(scope="session")
+def logs_client(cloud):
+    import boto3
+
+    return boto3.client("logs")
+
+
+@pytest.fixture(scope="session")
+def role_arn(cloud) -> str:
+    import boto3
+
+    iam = boto3.client("iam")
+    return iam.create_role(RoleName=f"test-role-{uuid.uuid4().hex[:8]}",
+                           AssumeRolePolicyDocument=json.dumps(TRUST_POLICY))["Role"]["Arn"]
+
+
+@pytest.fixture
+def deploy(lambda_client, role_arn) -> Iterator[Callable[..., str]]:
+    """``deploy("faults.raise_error", source="faults", Timeout=1)`` -> a new function's name (deleted afterwards).
+
+    ``source`` is a module in handlers/ (or a path); ``files`` ({path: content}) zips those files instead.
+    """
+    created: list[str] = []
+
+    def _deploy(handler: str, *, source: str | None = None, files: dict | None = None, name: str | None = None,
+                **config) -> str:
+        name = name or f"fn-{uuid.uuid4().hex[:12]}"
+        code = zip_files(files) if files is not None else package_handler(source or handler.split(".")[0])
+        config.setdefault("Runtime", "python3.12")
+        lambda_client.create_function(FunctionName=name, Role=role_arn, Handler=handler, Code={"ZipFile": code},
+                                      **config)
+        created.append(name)
+        return name
+
+    yield _deploy
+    for name in created:
+        try:
+            lambda_client.delete_function(FunctionName=name)
+        except Exception:  # noqa: BLE001 - a test may have deleted it already
+            pass
