@@ -1,0 +1,142 @@
+"""``python -m helpers.local_cloud``: a foreground local AWS that other processes use, and that leaves nothing behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import boto3
+import psutil
+import pytest
+
+from helpers.packaging import package_handler
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="sends POSIX signals")
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ForegroundCloud:
+    """The command line, started as a person would start it, and read line by line."""
+
+    def __init__(self, *args: str) -> None:
+        env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+        self.process = subprocess.Popen([sys.executable, "-m", "helpers.local_cloud", *args], stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, env=env)
+        self.lines = [self.process.stdout.readline() for _ in range(4)]
+        self.endpoint = self.lines[0].strip().rsplit(" ", 1)[-1]
+
+    def client(self, service: str):
+        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def deploy(self, name: str, handler: str, source: str, **config) -> None:
+        role = self.client("iam").create_role(RoleName=f"role-{name}", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+        self.client("lambda").create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler=handler,
+                                              Code={"ZipFile": package_handler(source)}, **config)
+
+    def environment_pids(self) -> list[int]:
+        return [child.pid for child in psutil.Process(self.process.pid).children(recursive=True)]
+
+    def stop(self, sig: int = signal.SIGTERM) -> str:
+        self.process.send_signal(sig)
+        rest, _ = self.process.communicate(timeout=20)
+        return rest
+
+
+def gone(pids: list[int], within_s: float = 5.0) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        alive = [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+        if not alive:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_runs_on_the_given_port_and_runs_real_code():
+    port = free_port()
+    cloud = ForegroundCloud("--port", str(port))
+    try:
+        assert cloud.endpoint == f"http://127.0.0.1:{port}"
+        assert f"aws --endpoint-url http://127.0.0.1:{port} lambda list-functions" in cloud.lines[2]
+        cloud.deploy("hello", "hello.handler", "hello")
+        response = cloud.client("lambda").invoke(FunctionName="hello", Payload=b'{"name": "CLI"}')
+        assert json.loads(response["Payload"].read()) == {"message": "Hello, CLI!"}
+        cloud.deploy("fails", "faults.raise_error", "faults")
+        response = cloud.client("lambda").invoke(FunctionName="fails")
+        assert response["FunctionError"] == "Unhandled"
+        assert json.loads(response["Payload"].read())["errorType"] == "ValueError"
+        environments = cloud.environment_pids()
+        assert len(environments) == 2
+    finally:
+        output = cloud.stop()
+    assert cloud.process.returncode == 0 and "Stopped." in output
+    assert gone(environments)
+
+
+def test_picks_a_free_port_and_stops_on_ctrl_c():
+    cloud = ForegroundCloud()
+    try:
+        assert cloud.endpoint.startswith("http://127.0.0.1:")
+        cloud.deploy("counter", "counter.handler", "counter")
+        cloud.client("lambda").invoke(FunctionName="counter")
+        environments = cloud.environment_pids()
+    finally:
+        cloud.stop(signal.SIGINT)
+    assert cloud.process.returncode == 0
+    assert gone(environments)
+
+
+def test_stopping_in_the_middle_of_an_invoke():
+    cloud = ForegroundCloud()
+    cloud.deploy("sleeper", "faults.sleep_past_timeout", "faults", Timeout=30)
+    results: list[object] = []
+
+    def call() -> None:
+        try:
+            results.append(cloud.client("lambda").invoke(FunctionName="sleeper", Payload=b'{"seconds": 20}'))
+        except Exception as exc:  # noqa: BLE001 - the server may go away under the request
+            results.append(exc)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    deadline = time.monotonic() + 10
+    while not cloud.environment_pids() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    environments = cloud.environment_pids()
+    assert environments
+    started = time.monotonic()
+    cloud.stop()
+    assert time.monotonic() - started < 15 and cloud.process.returncode == 0
+    assert gone(environments)
+    caller.join(30)
+    assert results  # the caller got an answer or an error, and did not hang
+
+
+def test_environments_exit_when_their_parent_is_killed():
+    cloud = ForegroundCloud()
+    cloud.deploy("idle", "counter.handler", "counter")
+    cloud.deploy("busy", "faults.swallow_timeout", "faults", Timeout=60)
+    cloud.client("lambda").invoke(FunctionName="idle")
+    cloud.client("lambda").invoke(FunctionName="busy", InvocationType="Event")
+    deadline = time.monotonic() + 10
+    while len(cloud.environment_pids()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    environments = cloud.environment_pids()
+    assert len(environments) == 2
+    cloud.process.kill()  # no chance to clean up
+    cloud.process.wait(10)
+    assert gone(environments, within_s=10), "environment processes outlived the local AWS"
