@@ -33,10 +33,18 @@ RESERVED_KEYS = frozenset({
     "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
 })
 ENVIRONMENT_KEY_PATTERN = "[a-zA-Z]([a-zA-Z0-9_])+"
-#: Runtimes AWS no longer accepts for new or updated functions (a separate message from unknown ones).
-DEPRECATED_RUNTIMES = {"python2.7": "python3.13", "python3.6": "python3.13", "python3.7": "python3.13",
-                       "python3.8": "python3.13", "nodejs12.x": "nodejs22.x", "nodejs14.x": "nodejs22.x",
-                       "nodejs16.x": "nodejs22.x"}
+#: Runtimes AWS no longer accepts for new or updated functions, with the successor its message suggests.
+#: botocore's enum still lists them. From AWS's runtime deprecation schedule; the 2026 block dates of python3.9,
+#: nodejs18.x and ruby3.2 were not re-verified here.
+DEPRECATED_RUNTIMES = {
+    **dict.fromkeys(("python2.7", "python3.6", "python3.7", "python3.8", "python3.9"), "python3.13"),
+    **dict.fromkeys(("nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10", "nodejs10.x",
+                     "nodejs12.x", "nodejs14.x", "nodejs16.x", "nodejs18.x"), "nodejs22.x"),
+    **dict.fromkeys(("java8",), "java21"),
+    **dict.fromkeys(("dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "dotnet6"), "dotnet8"),
+    **dict.fromkeys(("ruby2.5", "ruby2.7", "ruby3.2"), "ruby3.4"),
+    **dict.fromkeys(("go1.x", "provided"), "provided.al2023"),
+}
 
 
 class ValidationException(LambdaClientError):

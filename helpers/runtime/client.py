@@ -147,8 +147,10 @@ def _write_event(text):
 
 
 class _Marshaller:
-    """JSON encoding with the runtime's rules: Decimal becomes a number (exact digits), non-ASCII is escaped
-    before python3.12 and kept from python3.12 on; anything else not JSON-serialisable is a MarshalError."""
+    """JSON encoding with the runtime's rules (AWS's runtime uses simplejson): Decimal becomes a number with its
+    exact digits (NaN for any NaN), a namedtuple becomes an object, bytes inside a value become a UTF-8 string;
+    non-ASCII is escaped before python3.12 and kept from python3.12 on; anything else that is not JSON is a
+    MarshalError."""
 
     def __init__(self, ensure_ascii):
         self.ensure_ascii = ensure_ascii
@@ -158,14 +160,27 @@ class _Marshaller:
 
         def default(obj):
             if type(obj).__name__ == "Decimal" and type(obj).__module__ in ("decimal", "_decimal", "_pydecimal"):
-                decimals.append(str(obj))
+                decimals.append("NaN" if obj.is_nan() else str(obj))
                 return f"\x00decimal{len(decimals) - 1}\x00"
+            if isinstance(obj, (bytes, bytearray)):
+                return bytes(obj).decode("utf-8")
             raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
 
-        text = json.dumps(value, default=default, ensure_ascii=self.ensure_ascii)
+        text = json.dumps(_namedtuples_as_objects(value), default=default, ensure_ascii=self.ensure_ascii)
         for index, digits in enumerate(decimals):
             text = text.replace(f'"\\u0000decimal{index}\\u0000"', digits, 1)
         return text
+
+
+def _namedtuples_as_objects(value):
+    """simplejson writes a namedtuple as an object; the json module would write a list."""
+    if isinstance(value, dict):
+        return {key: _namedtuples_as_objects(item) for key, item in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return {key: _namedtuples_as_objects(item) for key, item in value._asdict().items()}
+    if isinstance(value, (list, tuple)):
+        return [_namedtuples_as_objects(item) for item in value]
+    return value
 
 
 def _to_json(value):

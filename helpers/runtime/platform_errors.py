@@ -20,7 +20,8 @@ OUT_OF_MEMORY = "Runtime.OutOfMemory"
 
 
 def _platform_error(error_type: str, request_id: str, detail: str) -> bytes:
-    return json.dumps({"errorType": error_type, "errorMessage": f"RequestId: {request_id} Error: {detail}"}).encode()
+    document = {"errorType": error_type, "errorMessage": f"RequestId: {request_id} Error: {detail}"}
+    return json.dumps(document, separators=(",", ":")).encode()  # written by the platform (Go): compact JSON
 
 
 def timeout_error(request_id: str, timeout_s: float) -> bytes:
@@ -44,8 +45,14 @@ def out_of_memory_error(request_id: str) -> bytes:
     return _platform_error(OUT_OF_MEMORY, request_id, "Runtime exited with error: signal: killed")
 
 
-_SIGNAL_WORDS = {"SIGKILL": "killed", "SIGSEGV": "segmentation fault", "SIGABRT": "aborted", "SIGTERM": "terminated",
-                 "SIGBUS": "bus error", "SIGFPE": "floating point exception", "SIGILL": "illegal instruction"}
+#: Go's names for signals, which the platform prints ("signal: killed").
+_SIGNAL_WORDS = {"SIGHUP": "hangup", "SIGINT": "interrupt", "SIGQUIT": "quit", "SIGILL": "illegal instruction",
+                 "SIGTRAP": "trace/breakpoint trap", "SIGABRT": "aborted", "SIGBUS": "bus error",
+                 "SIGFPE": "floating point exception", "SIGKILL": "killed", "SIGUSR1": "user defined signal 1",
+                 "SIGSEGV": "segmentation fault", "SIGUSR2": "user defined signal 2", "SIGPIPE": "broken pipe",
+                 "SIGALRM": "alarm clock", "SIGTERM": "terminated", "SIGCHLD": "child exited",
+                 "SIGXCPU": "CPU time limit exceeded", "SIGXFSZ": "file size limit exceeded",
+                 "SIGSYS": "bad system call"}
 
 
 def _signal_name(number: int) -> str:

@@ -345,22 +345,15 @@ def test_set_is_not_serialisable(ensure_ascii):
     assert str(excinfo.value) == "Object of type set is not JSON serializable"
 
 
-@pytest.mark.xfail(strict=True, reason="client.py:160-161: Decimal('-NaN') is emitted raw as -NaN; awslambdaric "
-                   "turns every NaN Decimal (incl. -NaN) into NaN (awslambdaric-facts.md §5)")
 def test_negative_decimal_nan_is_nan():
     assert _Marshaller(ensure_ascii=True).dumps({"d": Decimal("-NaN")}) == '{"d": NaN}'
 
 
-@pytest.mark.xfail(strict=True, reason="client.py:165 uses stdlib json, which turns a namedtuple into an array; "
-                   "the runtime's simplejson encoder makes it an object (awslambdaric-facts.md §5: P(1,2) -> "
-                   '{"a": 1, "b": 2})')
 def test_namedtuple_becomes_an_object():
     Point = collections.namedtuple("Point", "a b")
     assert _Marshaller(ensure_ascii=True).dumps(Point(1, 2)) == '{"a": 1, "b": 2}'
 
 
-@pytest.mark.xfail(strict=True, reason="client.py:165 uses stdlib json, which refuses bytes inside a result; the "
-                   "runtime's simplejson 4.3.0 encoder (default encoding='utf-8') writes them as strings")
 def test_bytes_inside_a_result_become_a_string():
     assert _Marshaller(ensure_ascii=True).dumps({"b": b"abc"}) == '{"b": "abc"}'
 

@@ -32,10 +32,6 @@ def test_timeout_seconds_have_two_decimals(timeout_s, shown):
     assert message == f"RequestId: {REQUEST_ID} Error: Task timed out after {shown} seconds"
 
 
-@pytest.mark.xfail(strict=True, reason="platform_errors.py:23 uses json.dumps' default ', '/': ' separators; AWS "
-                   "(and the native RIE, reference §2.3) return compact JSON, e.g. the raw `aws lambda invoke` "
-                   'outfile {"errorType":"Sandbox.Timedout","errorMessage":"RequestId: ... Error: Task timed out '
-                   'after 3.00 seconds"}')
 def test_timeout_payload_bytes_are_compact_json_like_aws():
     assert platform_errors.timeout_error(REQUEST_ID, 3.0) == (
         b'{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: ' + REQUEST_ID.encode()
@@ -67,9 +63,6 @@ def test_exit_by_an_unknown_signal_number():
     assert platform_errors.exit_reason(-99) == "Runtime exited with error: signal: signal 99"
 
 
-@pytest.mark.xfail(strict=True, reason="platform_errors.py:56 falls back to the lower-cased Python name ('sigint', "
-                   "'sigpipe'); the platform prints Go's signal strings (syscall signal table: 2 'interrupt', "
-                   "13 'broken pipe'), as the module docstring says")
 @pytest.mark.parametrize("returncode, words", [(-2, "interrupt"), (-13, "broken pipe")])
 def test_exit_by_other_signals_uses_go_wording(returncode, words):
     assert platform_errors.exit_reason(returncode) == f"Runtime exited with error: signal: {words}"
