@@ -59,22 +59,21 @@ def _constraint(value: Any, member: str, rule: str) -> ValidationException:
                                f"constraint: Member must {rule}")
 
 
-def check_memory(memory_mb: Any) -> None:
-    if memory_mb is None:
+def _check_range(value: Any, member: str, low: int, high: int) -> None:
+    if value is None:
         return
-    if memory_mb > MEMORY_MAX_MB:
-        raise _constraint(memory_mb, "memorySize", f"have value less than or equal to {MEMORY_MAX_MB}")
-    if memory_mb < MEMORY_MIN_MB:
-        raise _constraint(memory_mb, "memorySize", f"have value greater than or equal to {MEMORY_MIN_MB}")
+    if value > high:
+        raise _constraint(value, member, f"have value less than or equal to {high}")
+    if value < low:
+        raise _constraint(value, member, f"have value greater than or equal to {low}")
+
+
+def check_memory(memory_mb: Any) -> None:
+    _check_range(memory_mb, "memorySize", MEMORY_MIN_MB, MEMORY_MAX_MB)
 
 
 def check_timeout(timeout_s: Any) -> None:
-    if timeout_s is None:
-        return
-    if timeout_s > TIMEOUT_MAX_S:
-        raise _constraint(timeout_s, "timeout", f"have value less than or equal to {TIMEOUT_MAX_S}")
-    if timeout_s < TIMEOUT_MIN_S:
-        raise _constraint(timeout_s, "timeout", f"have value greater than or equal to {TIMEOUT_MIN_S}")
+    _check_range(timeout_s, "timeout", TIMEOUT_MIN_S, TIMEOUT_MAX_S)
 
 
 def check_handler(handler: Any) -> None:
