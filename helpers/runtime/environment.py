@@ -330,7 +330,12 @@ class ExecutionEnvironment:
         if not suppressed:
             events.append(log_lines.init_start(runtime_version_string(), self.spec.region))
         began = time.perf_counter()
-        self._start_process()
+        try:
+            self._start_process()
+        except OSError as exc:  # e.g. a bootstrap that is not executable
+            return self._failed_init(request, events, began, suppressed, platform_errors.INVALID_ENTRYPOINT, "error",
+                                     platform_errors.invalid_entrypoint_error(
+                                         request.request_id, self.settings.runtime_command(self.spec)[0], exc), 0)
         limit = self.spec.timeout_s if suppressed else INIT_LIMIT_S
         deadline = time.monotonic() + limit
 
@@ -338,13 +343,12 @@ class ExecutionEnvironment:
             return self._ready_at is not None or self._init_error is not None or self._disconnected
 
         while True:
-            self._wait(settled, deadline)
+            self._wait(settled, min(deadline, time.monotonic() + _SLICE_S))
             if self._ready_at is not None or self._init_error is not None:
                 break
             gone, _ = self._process_gone()
             if gone or time.monotonic() >= deadline:
                 break
-        init_ms = (time.perf_counter() - began) * 1000
         events.extend(self._read_output())
         if self._ready_at is not None and self._init_error is None:
             return None if suppressed else (self._ready_at - began) * 1000
@@ -360,6 +364,12 @@ class ExecutionEnvironment:
             payload = platform_errors.exit_error(request.request_id, self._process.poll() if self._process else None)
         peak = self._probe.peak_rss_bytes() if self._probe else 0
         self._kill_process()
+        return self._failed_init(request, events, began, suppressed, error_type, status, payload, peak)
+
+    def _failed_init(self, request: InvocationRequest, events: list[str], began: float, suppressed: bool,
+                     error_type: str, status: str, payload: bytes, peak: int) -> InvocationOutcome:
+        """The outcome of an invocation whose init phase failed; the environment is not used again."""
+        init_ms = (time.perf_counter() - began) * 1000
         events.extend(self._read_output())
         if not suppressed:
             events.append(log_lines.init_report(init_ms, "init", status, error_type))

@@ -17,6 +17,7 @@ import signal
 TIMEOUT = "Sandbox.Timedout"
 EXIT = "Runtime.ExitError"
 OUT_OF_MEMORY = "Runtime.OutOfMemory"
+INVALID_ENTRYPOINT = "Runtime.InvalidEntrypoint"
 
 
 def _platform_error(error_type: str, request_id: str, detail: str) -> bytes:
@@ -39,6 +40,12 @@ def exit_reason(returncode: int | None) -> str:
 
 def exit_error(request_id: str, returncode: int | None) -> bytes:
     return _platform_error(EXIT, request_id, exit_reason(returncode))
+
+
+def invalid_entrypoint_error(request_id: str, program: str, error: OSError) -> bytes:
+    """The runtime's program could not be started (missing, or not executable)."""
+    reason = (error.strerror or str(error)).lower()
+    return _platform_error(INVALID_ENTRYPOINT, request_id, f"fork/exec {program}: {reason}")
 
 
 def out_of_memory_error(request_id: str) -> bytes:

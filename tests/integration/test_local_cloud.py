@@ -161,3 +161,32 @@ def test_cpu_model_stretches_cpu_time_by_the_memory_share(lambda_client, deploy)
     assert at_1769.report.duration_ms == pytest.approx(at_1769.measured_ms, abs=0.01)  # one full vCPU: unchanged
     ratio = at_128.report.duration_ms / at_128.measured_ms
     assert 1769 / 128 * 0.7 < ratio < 1769 / 128 * 1.05  # ≈ 13.8 x, less the part that was not CPU
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.parametrize(("bootstrap", "executable", "error_type", "detail"), [
+    ("#!/bin/sh\necho starting\n", False, "Runtime.InvalidEntrypoint", "permission denied"),
+    ("#!/bin/sh\necho giving up\nexit 4\n", True, "Runtime.ExitError", "Runtime exited with error: exit status 4"),
+])
+def test_a_runtime_that_cannot_start_fails_at_once(lambda_client, bootstrap, executable, error_type, detail):
+    import time
+
+    from helpers.packaging import zip_files
+
+    name = "broken-" + os.urandom(4).hex()
+    code = zip_files({"bootstrap": bootstrap}, executable=("bootstrap",) if executable else ())
+    lambda_client.create_function(FunctionName=name, Runtime="provided.al2023", Role=_role(lambda_client),
+                                  Handler="x", Code={"ZipFile": code})
+    try:
+        started = time.monotonic()
+        response = lambda_client.invoke(FunctionName=name, LogType="Tail")
+        assert time.monotonic() - started < 5  # not the 10 s init limit: the process is gone
+        error = json.loads(response["Payload"].read())
+        assert response["FunctionError"] == "Unhandled" and error["errorType"] == error_type
+        assert error["errorMessage"].endswith(detail)
+        import base64
+
+        log = base64.b64decode(response["LogResult"]).decode()
+        assert "INIT_REPORT Init Duration: " in log and f"Phase: init\tStatus: error\tError Type: {error_type}" in log
+    finally:
+        lambda_client.delete_function(FunctionName=name)
