@@ -44,7 +44,8 @@ class Invocation:
     log_lines: list[str] = field(default_factory=list)
     report: Report | None = None
     cold_start: bool = False
-    measured_ms: float | None = None
+    measured_ms: float | None = None  # raw wall time of the invoke phase on this machine
+    cpu_ms: float | None = None  # CPU time the environment's process used in it
     environment_id: str | None = None
 
     @property
@@ -100,5 +101,5 @@ def invoke(function_name: str, payload: Any = None, *, qualifier: str | None = N
         error_type=outcome.error_type if outcome else None, executed_version=result.executed_version,
         request_id=result.request_id, log_lines=list(outcome.log_events) if outcome else [],
         report=outcome.report if outcome else None, cold_start=outcome.cold_start if outcome else False,
-        measured_ms=outcome.measured_ms if outcome else None,
+        measured_ms=outcome.measured_ms if outcome else None, cpu_ms=outcome.cpu_ms if outcome else None,
         environment_id=outcome.environment_id if outcome else None)
