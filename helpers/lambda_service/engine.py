@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 import threading
 import time
@@ -133,6 +134,9 @@ class LambdaEngine:
                 outcome = self.invoke(fn, request)
                 if on_done is not None:
                     on_done(outcome)
+            except Exception:  # noqa: BLE001 - e.g. the local AWS stopped under it: the event is dropped quietly
+                if not self._stopped.is_set():
+                    logging.getLogger(__name__).exception("background invocation %s failed", request.request_id)
             finally:
                 with self._lock:
                     self._background.discard(threading.current_thread())
@@ -246,22 +250,24 @@ class LambdaEngine:
     # ------------------------------------------------------------------ logs
 
     def _write_logs(self, fn: Any, outcome: InvocationOutcome) -> None:
+        """Append the invocation's lines to its environment's stream (re-created if the learner deleted it)."""
         if not outcome.log_stream_name:
             return
         logs = fn.logs_backend
-        group = f"/aws/lambda/{fn.function_name}"
-        stream_key = (group, outcome.log_stream_name)
-        try:
-            if stream_key not in self._streams:
-                logs.ensure_log_group(group)
-                if outcome.log_stream_name not in logs.groups[group].streams:
-                    logs.create_log_stream(group, outcome.log_stream_name)
-                self._streams.add(stream_key)
-            now = int(time.time() * 1000)
-            logs.put_log_events(group, outcome.log_stream_name,
-                                [{"timestamp": now, "message": event} for event in outcome.log_events])
-        except Exception:  # noqa: BLE001 - the log group may have been deleted or reset; the invoke stands
-            self._streams.discard(stream_key)
+        group, stream = f"/aws/lambda/{fn.function_name}", outcome.log_stream_name
+        events = [{"timestamp": int(time.time() * 1000), "message": event} for event in outcome.log_events]
+        for attempt in range(2):
+            try:
+                if attempt or (group, stream) not in self._streams:
+                    logs.ensure_log_group(group)
+                    if stream not in logs.groups[group].streams:
+                        logs.create_log_stream(group, stream)
+                    self._streams.add((group, stream))
+                logs.put_log_events(group, stream, events)
+                return
+            except Exception:  # noqa: BLE001 - deleted group or stream, or a reset: create them and try again
+                self._streams.discard((group, stream))
+        logging.getLogger(__name__).warning("could not write the logs of %s to %s", outcome.request_id, group)
 
     # ------------------------------------------------------------------ stop
 

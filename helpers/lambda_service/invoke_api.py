@@ -23,7 +23,7 @@ from .engine import LambdaEngine, new_request_id
 
 SYNC_PAYLOAD_MAX_BYTES = 6 * 1024 * 1024  # 6,291,456
 ASYNC_PAYLOAD_MAX_BYTES = 1024 * 1024  # 1 MB since October 2025
-RESPONSE_MAX_BYTES = SYNC_PAYLOAD_MAX_BYTES
+RESPONSE_MAX_BYTES = 6_291_556  # the figure AWS's own Function.ResponseSizeTooLarge message names
 LOG_TAIL_BYTES = 4096
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
 
@@ -91,7 +91,8 @@ def invoke(engine: LambdaEngine, function_name: str, payload: bytes | None = Non
     response = outcome.payload
     if outcome.error_type is None and len(response) > RESPONSE_MAX_BYTES:
         response = json.dumps({"errorMessage": "Response payload size exceeded maximum allowed payload size "
-                                               "(6291556 bytes).", "errorType": "Function.ResponseSizeTooLarge"}).encode()
+                                               f"({RESPONSE_MAX_BYTES} bytes).",
+                               "errorType": "Function.ResponseSizeTooLarge"}).encode()
         headers["X-Amz-Function-Error"] = "Unhandled"
     if outcome.error_type is not None:
         headers["X-Amz-Function-Error"] = "Unhandled"
@@ -132,9 +133,9 @@ def _decode_client_context(value: str | None) -> str | None:
     if not value:
         return None
     try:
-        text = base64.b64decode(value, validate=True).decode("utf-8")
-        if not isinstance(json.loads(text), dict):
+        document = json.loads(base64.b64decode(value, validate=True).decode("utf-8"))
+        if not isinstance(document, dict):
             raise ValueError("not an object")
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise InvalidRequestContentException("Client context must be a valid Base64-encoded JSON object.") from None
-    return text
+    return json.dumps(document)  # ASCII-only: it travels to the runtime as an HTTP header

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -36,6 +37,8 @@ INIT_LIMIT_S = 10.0  # on-demand functions: the init phase may take at most 10 s
 CLIENT_SCRIPT = Path(__file__).with_name("client.py")
 GUARD_SCRIPT = Path(__file__).parent.parent / "guard.py"
 _SLICE_S = 0.05  # how often a waiting invoke checks the process (alive? memory? time?)
+_OUTPUT_TRIM_BYTES = 1 << 20
+_RETRY_INIT_IN_INVOKE = object()
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class EnvironmentSettings:
     endpoint_url: str  # the local AWS, for boto3 inside handlers
     runtime_command: Callable[[FunctionSpec], list[str]]
     credentials: Mapping[str, str] = field(default_factory=dict)
+    init_limit_s: float = INIT_LIMIT_S
 
 
 @dataclass
@@ -224,6 +228,8 @@ class ExecutionEnvironment:
             "TEMP": str(self.tmp_dir),
             "TMP": str(self.tmp_dir),
         })
+        if os.name == "nt":  # AWS's LANG=en_US.UTF-8 makes Python write UTF-8; Windows needs telling
+            env["PYTHONUTF8"] = "1"
         env.update(self.settings.credentials)
         if spec.opt_dir is not None:
             env["PATH"] = env.get("PATH", "") + os.pathsep + str(spec.opt_dir / "bin")
@@ -238,7 +244,10 @@ class ExecutionEnvironment:
             self._init_error = None
             self._disconnected = False
         with open(self._output_path, "ab") as output:
-            kwargs: dict = {"start_new_session": True} if os.name == "posix" else {
+            # POSIX: its own process group (so a kill reaches the handler's own child processes too), in our
+            # session (so that if this process dies while the environment is frozen, the kernel sends the orphaned
+            # group SIGHUP and SIGCONT and it ends, rather than staying stopped forever).
+            kwargs: dict = {"process_group": 0} if os.name == "posix" else {
                 "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
             self._process = subprocess.Popen(
                 self.settings.runtime_command(self.spec), cwd=self.spec.code_dir, env=self._environment_variables(),
@@ -250,6 +259,11 @@ class ExecutionEnvironment:
         process = self._process
         if process is None:
             return None
+        if os.name == "posix":
+            try:  # the whole group: the runtime and any process the handler started
+                os.killpg(process.pid, signal.SIGKILL)
+            except OSError:
+                pass
         if process.poll() is None:
             try:
                 process.kill()
@@ -297,6 +311,21 @@ class ExecutionEnvironment:
                 self._disconnected = False
             return False, None
 
+    def _freeze(self) -> None:
+        """Between invocations AWS freezes the environment: background threads and processes stop running."""
+        if os.name == "posix" and self._process is not None:
+            try:
+                os.killpg(self._process.pid, signal.SIGSTOP)
+            except OSError:
+                pass
+
+    def _thaw(self) -> None:
+        if os.name == "posix" and self._process is not None:
+            try:
+                os.killpg(self._process.pid, signal.SIGCONT)
+            except OSError:
+                pass
+
     # ------------------------------------------------------------------ invoke
 
     @property
@@ -310,22 +339,46 @@ class ExecutionEnvironment:
         invoke_began = time.perf_counter()
         cold = self._process is None
         init_ms: float | None = None
-        if cold:
-            failure = self._initialise(request, events)
-            if isinstance(failure, InvocationOutcome):
-                return failure
-            init_ms = failure
-        events.append(log_lines.start(request.request_id, self.spec.version))
-        outcome = self._run(request, events, invoke_began if init_ms is None and cold else None)
+        try:
+            if cold:
+                result = self._initialise(request, events)
+                if result is _RETRY_INIT_IN_INVOKE:  # init ran past 10 s: retried under the function's timeout
+                    invoke_began = time.perf_counter()
+                    result = self._initialise(request, events)
+                if isinstance(result, InvocationOutcome):
+                    return result
+                init_ms = result
+            else:
+                self._thaw()
+            events.append(log_lines.start(request.request_id, self.spec.version))
+            outcome = self._run(request, events, invoke_began if init_ms is None and cold else None)
+        except BaseException:
+            # Interrupted (Ctrl-C in a notebook, the engine stopping): the runtime may still be busy with this
+            # request, so this environment must never serve another one.
+            self.dead = True
+            self._kill_process()
+            raise
         outcome.cold_start = cold
         if init_ms is not None:
             outcome.report = _with_init(outcome.report, init_ms)
             outcome.log_events[-1] = _report_line(outcome.report)
+        self._freeze()
+        self._trim_output()
         self.last_used = time.monotonic()
         return outcome
 
-    def _initialise(self, request: InvocationRequest, events: list[str]) -> float | None | InvocationOutcome:
-        """Start the runtime. Returns the Init Duration (None for a suppressed init) or a failed outcome."""
+    def _trim_output(self) -> None:
+        """Start the output file afresh once it is large (everything in it has been read; the process is frozen)."""
+        try:
+            if self._output.tell() > _OUTPUT_TRIM_BYTES:
+                os.truncate(self._output_path, 0)
+                self._output.seek(0)
+        except (OSError, ValueError):
+            pass
+
+    def _initialise(self, request: InvocationRequest, events: list[str]) -> float | None | object:
+        """Start the runtime. Returns the Init Duration (None for a suppressed init), a failed outcome, or
+        ``_RETRY_INIT_IN_INVOKE`` when the init phase ran past its 10 s limit."""
         suppressed = self._was_reset
         if not suppressed:
             events.append(log_lines.init_start(runtime_version_string(), self.spec.region))
@@ -336,7 +389,7 @@ class ExecutionEnvironment:
             return self._failed_init(request, events, began, suppressed, platform_errors.INVALID_ENTRYPOINT, "error",
                                      platform_errors.invalid_entrypoint_error(
                                          request.request_id, self.settings.runtime_command(self.spec)[0], exc), 0)
-        limit = self.spec.timeout_s if suppressed else INIT_LIMIT_S
+        limit = self.spec.timeout_s if suppressed else self.settings.init_limit_s
         deadline = time.monotonic() + limit
 
         def settled() -> bool:
@@ -357,11 +410,18 @@ class ExecutionEnvironment:
             error_type, payload = self._init_error
             status = "error"
         elif time.monotonic() >= deadline:
+            if not suppressed:  # AWS retries an init that outran 10 s, in the invoke phase
+                self._kill_process()
+                events.extend(self._read_output())
+                events.append(log_lines.init_report((time.perf_counter() - began) * 1000, "init", "timeout", None))
+                self._was_reset = True
+                return _RETRY_INIT_IN_INVOKE
             error_type, status = platform_errors.TIMEOUT, "timeout"
             payload = platform_errors.timeout_error(request.request_id, limit)
         else:
+            process = self._process
             error_type, status = platform_errors.EXIT, "error"
-            payload = platform_errors.exit_error(request.request_id, self._process.poll() if self._process else None)
+            payload = platform_errors.exit_error(request.request_id, process.poll() if process else None)
         peak = self._probe.peak_rss_bytes() if self._probe else 0
         self._kill_process()
         return self._failed_init(request, events, began, suppressed, error_type, status, payload, peak)
@@ -371,8 +431,7 @@ class ExecutionEnvironment:
         """The outcome of an invocation whose init phase failed; the environment is not used again."""
         init_ms = (time.perf_counter() - began) * 1000
         events.extend(self._read_output())
-        if not suppressed:
-            events.append(log_lines.init_report(init_ms, "init", status, error_type))
+        events.append(log_lines.init_report(init_ms, "invoke" if suppressed else "init", status, error_type))
         events.append(log_lines.start(request.request_id, self.spec.version))
         events.append(log_lines.end(request.request_id))
         report = self._make_report(request.request_id, init_ms, None, peak, status, error_type)
@@ -391,6 +450,7 @@ class ExecutionEnvironment:
             deadline_wall_ms -= int((time.perf_counter() - began) * 1000)
         assert self._probe is not None
         cpu_before = self._probe.cpu_seconds()
+        self._probe.peak_rss_bytes()  # readings are kept: after a crash the process can no longer be read
         with self._changed:
             self._slot = slot
         self._queue.put(NextEvent(request.request_id, request.payload, deadline_wall_ms, request.invoked_function_arn,
@@ -406,16 +466,20 @@ class ExecutionEnvironment:
                 if gone:
                     failure, status = (platform_errors.EXIT, platform_errors.exit_error(request.request_id, returncode)), "error"
                     break
-            elif self._process is not None and self._process.poll() is not None:
-                failure = (platform_errors.EXIT, platform_errors.exit_error(request.request_id, self._process.poll()))
-                status = "error"
-                break
+            else:
+                process = self._process
+                returncode = process.poll() if process is not None else None
+                if returncode is not None:
+                    failure = (platform_errors.EXIT, platform_errors.exit_error(request.request_id, returncode))
+                    status = "error"
+                    break
             now = time.monotonic()
             elapsed_ms = (spec.timeout_s - (deadline - now)) * 1000
             cpu_ms = (self._probe.cpu_seconds() - cpu_before) * 1000
             if now >= deadline or metering.modelled_duration_ms(elapsed_ms, cpu_ms, spec.memory_mb) >= spec.timeout_s * 1000:
                 failure, status = (platform_errors.TIMEOUT, platform_errors.timeout_error(request.request_id, spec.timeout_s)), "timeout"
                 break
+            self._probe.peak_rss_bytes()
             if self._probe.rss_bytes() > limit_bytes:
                 failure, status = (platform_errors.OUT_OF_MEMORY, platform_errors.out_of_memory_error(request.request_id)), "error"
                 break
@@ -466,7 +530,8 @@ class ExecutionEnvironment:
 
     @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process else None
+        process = self._process
+        return process.pid if process else None
 
 
 class _EventQueue:

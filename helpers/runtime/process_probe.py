@@ -21,6 +21,7 @@ class ProcessProbe:
         self.pid = pid
         self._process = psutil.Process(pid)
         self._sampled_peak = 0
+        self._last_cpu = 0.0  # last good readings: a process that has exited can no longer be read
 
     def rss_bytes(self) -> int:
         """Current resident set size (0 once the process is gone)."""
@@ -42,10 +43,11 @@ class ProcessProbe:
                 with open(f"/proc/{self.pid}/status", "rb") as status:
                     for line in status:
                         if line.startswith(b"VmHWM:"):
-                            return max(int(line.split()[1]) * 1024, self._sampled_peak)
-            info = self._process.memory_info()
-            peak = getattr(info, "peak_wset", 0)  # Windows keeps a peak working set
-            return max(peak, info.rss, self._sampled_peak)
+                            self._sampled_peak = max(int(line.split()[1]) * 1024, self._sampled_peak)
+            else:
+                info = self._process.memory_info()
+                peak = getattr(info, "peak_wset", 0)  # Windows keeps a peak working set
+                self._sampled_peak = max(peak, info.rss, self._sampled_peak)
         except (OSError, psutil.Error, ValueError, IndexError):
             pass
         return self._sampled_peak
@@ -55,11 +57,13 @@ class ProcessProbe:
         try:
             if _LINUX:
                 with open(f"/proc/{self.pid}/schedstat", "rb") as schedstat:
-                    return int(schedstat.read().split()[0]) / 1e9
-            times = self._process.cpu_times()
-            return times.user + times.system
+                    self._last_cpu = int(schedstat.read().split()[0]) / 1e9
+            else:
+                times = self._process.cpu_times()
+                self._last_cpu = times.user + times.system
         except (OSError, psutil.Error, ValueError, IndexError):
-            return 0.0
+            pass
+        return self._last_cpu
 
 
 try:

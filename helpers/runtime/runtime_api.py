@@ -92,20 +92,22 @@ class _Handler(BaseHTTPRequestHandler):
         headers.update(event.extra_headers)
         self._reply(200, event.payload, headers)
 
+    def _error_type(self, body: bytes) -> str:
+        return self.headers.get("Lambda-Runtime-Function-Error-Type") or _error_type_in(body)
+
     def do_POST(self) -> None:  # noqa: N802
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         route = self.path[len(PREFIX):] if self.path.startswith(PREFIX) else ""
         listener = self.server.listener
-        error_type = self.headers.get("Lambda-Runtime-Function-Error-Type") or _error_type_in(body)
         if route == "init/error":
-            listener.on_init_error(error_type, body)
+            listener.on_init_error(self._error_type(body), body)
             return self._reply(202, b'{"status":"OK"}')
         parts = route.split("/")
         if len(parts) == 3 and parts[0] == "invocation" and parts[2] in ("response", "error"):
             if parts[2] == "response":
                 accepted = listener.on_response(parts[1], body, self.headers.get("Content-Type") or "application/json")
             else:
-                accepted = listener.on_error(parts[1], error_type, body)
+                accepted = listener.on_error(parts[1], self._error_type(body), body)
             if accepted:
                 return self._reply(202, b'{"status":"OK"}')
             return self._error(400, "InvalidRequestID", f"Invalid request ID: {parts[1]}")
@@ -116,7 +118,7 @@ def _error_type_in(body: bytes) -> str:
     """The errorType of an error document (awslambdaric sends no error-type header with invoke errors)."""
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return "Runtime.Unknown"
     error_type = document.get("errorType") if isinstance(document, dict) else None
     return error_type if isinstance(error_type, str) and error_type else "Runtime.Unknown"

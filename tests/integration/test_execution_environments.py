@@ -186,3 +186,16 @@ def test_the_notebook_helper_reads_the_report(deploy):
     with pytest.raises(helpers.LambdaAPIError) as caught:
         helpers.invoke(name, "{broken")
     assert caught.value.code == "InvalidRequestContentException"
+
+
+def test_logs_survive_a_deleted_log_group_or_stream(lambda_client, logs_client, deploy):
+    name = deploy("hello.handler")
+    group = f"/aws/lambda/{name}"
+    call(lambda_client, name)
+    logs_client.delete_log_group(logGroupName=group)
+    call(lambda_client, name, {"name": "after group deleted"})
+    (stream,) = logs_client.describe_log_streams(logGroupName=group)["logStreams"]
+    logs_client.delete_log_stream(logGroupName=group, logStreamName=stream["logStreamName"])
+    call(lambda_client, name, {"name": "after stream deleted"})
+    events = logs_client.get_log_events(logGroupName=group, logStreamName=stream["logStreamName"])["events"]
+    assert [event["message"].split(" ")[0] for event in events] == ["START", "END", "REPORT"]

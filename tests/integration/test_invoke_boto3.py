@@ -162,3 +162,24 @@ def test_configuration_is_validated_as_aws_does(lambda_client, deploy, role_arn,
         lambda_client.create_function(FunctionName=name + "-new", Role=role_arn,
                                       Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18}, **create)
     assert caught.value.response["Error"]["Code"] == code
+
+
+def test_client_context_with_any_unicode(lambda_client, deploy):
+    name = deploy("context_inspector.handler")
+    client_context = base64.b64encode(json.dumps({"custom": {"who": "Zoë ✓"}}, ensure_ascii=False).encode()).decode()
+    context = payload_of(lambda_client.invoke(FunctionName=name, ClientContext=client_context))
+    assert context["client_context"]["custom"] == {"who": "Zoë ✓"}
+
+
+@pytest.mark.parametrize(("size", "too_large"), [(6_291_556 - 2, False), (6_291_556 + 1, True)])
+def test_response_size_limit(lambda_client, deploy, size, too_large):
+    source = f"def handler(event, context):\n    return 'x' * {size - 2}\n"  # a JSON string: two quotes more
+    name = deploy("big.handler", files={"big.py": source}, MemorySize=512)
+    response = lambda_client.invoke(FunctionName=name)
+    body = response["Payload"].read()
+    if too_large:
+        assert response["FunctionError"] == "Unhandled"
+        assert json.loads(body) == {"errorMessage": "Response payload size exceeded maximum allowed payload size "
+                                                    "(6291556 bytes).", "errorType": "Function.ResponseSizeTooLarge"}
+    else:
+        assert "FunctionError" not in response and len(body) == size
