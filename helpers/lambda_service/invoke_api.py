@@ -124,8 +124,7 @@ def _split_qualifier(function_name: str, qualifier: str | None) -> tuple[str, st
 
 def _invoked_arn(fn: Any, name: str, qualifier: str | None) -> str:
     """The ARN exactly as the caller invoked it (qualified if they named a version or alias)."""
-    base = fn.function_arn.rsplit(":", 1)[0] if str(fn.version) != "$LATEST" and \
-        fn.function_arn.count(":") > 6 else fn.function_arn
+    base = f"arn:aws:lambda:{fn.region}:{fn.account_id}:function:{fn.function_name}"
     return f"{base}:{qualifier}" if qualifier else base
 
 
