@@ -78,12 +78,28 @@ def start(port: int = 0, *, region: str = DEFAULT_REGION, idle_timeout_s: float 
         return _current
 
 
+WORKDIR_PREFIX = "lambda-workbook-"
+
+
 def _new_engine(endpoint: str, idle_timeout_s: float | None):
     from helpers.lambda_service.engine import DEFAULT_IDLE_TIMEOUT_S, LambdaEngine
 
-    workdir = Path(tempfile.mkdtemp(prefix="lambda-workbook-"))
+    _remove_orphaned_workdirs()
+    workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
     return LambdaEngine(workdir, endpoint, credentials=FAKE_CREDENTIALS,
                         idle_timeout_s=DEFAULT_IDLE_TIMEOUT_S if idle_timeout_s is None else idle_timeout_s)
+
+
+def _remove_orphaned_workdirs() -> None:
+    """Remove the working folders of local AWSes whose process was killed before it could clean up."""
+    import shutil
+
+    import psutil
+
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*-*"):
+        owner = folder.name[len(WORKDIR_PREFIX):].split("-", 1)[0]
+        if owner.isdigit() and not psutil.pid_exists(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def reset() -> None:

@@ -140,3 +140,10 @@ def test_environments_exit_when_their_parent_is_killed():
     cloud.process.kill()  # no chance to clean up
     cloud.process.wait(10)
     assert gone(environments, within_s=10), "environment processes outlived the local AWS"
+    import tempfile
+    from pathlib import Path
+
+    leftovers = list(Path(tempfile.gettempdir()).glob(f"lambda-workbook-{cloud.process.pid}-*"))
+    assert leftovers  # its working folder is still there ...
+    ForegroundCloud().stop()
+    assert not any(folder.exists() for folder in leftovers)  # ... until the next local AWS starts
