@@ -1,0 +1,55 @@
+"""The three things a check can say, and the guard that keeps a check from ever raising."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., bool])
+
+
+def unanswered(value: Any) -> bool:
+    """The placeholders a learner has not replaced yet."""
+    return value is ... or value is None
+
+
+def not_yet(message: str) -> bool:
+    print(f"✏️  Not answered yet: {message}")
+    return False
+
+
+def correct(message: str = "") -> bool:
+    print(f"✅ Correct!{' ' + message if message else ''}")
+    return True
+
+
+def wrong(message: str) -> bool:
+    print(f"❌ Not quite: {message}")
+    return False
+
+
+def never_raises(check: F) -> F:
+    """Turn any unexpected error inside a check into feedback, never a traceback."""
+
+    @functools.wraps(check)
+    def guarded(*args: Any, **kwargs: Any) -> bool:
+        try:
+            return bool(check(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 - a learner must see feedback, not our traceback
+            return wrong(f"the check could not run ({type(exc).__name__}: {exc}). Re-run the cells above it, "
+                         "then this one.")
+
+    return guarded  # type: ignore[return-value]
+
+
+def invoke_learner_function(name: str, payload: Any = None):
+    """Invoke a function the learner deployed; None if it does not exist (yet)."""
+    from helpers.lambda_invoke import LambdaAPIError, invoke
+
+    try:
+        return invoke(name, payload)
+    except LambdaAPIError as error:
+        if error.code == "ResourceNotFoundException":
+            return None
+        raise

@@ -1,0 +1,121 @@
+"""Checks for notebooks/01_handlers.ipynb."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .feedback import correct, invoke_learner_function, never_raises, not_yet, unanswered, wrong
+
+
+@never_raises
+def check_handler_string(answer: Any) -> bool:
+    """Exercise 1: the handler string for the function ``lookup`` in the file ``orders/api.py``."""
+    if unanswered(answer) or answer == "":
+        return not_yet('write the handler string as text, e.g. "file.function".')
+    if not isinstance(answer, str):
+        return wrong(f"a handler string is text; you gave {type(answer).__name__}.")
+    if answer in ("orders/api.lookup", "orders.api.lookup"):
+        return correct("The part before the last dot is the module (a path inside the zip, / or . between "
+                       "folders); the part after it is the function.")
+    if answer.endswith(".py.lookup") or ".py" in answer:
+        return wrong("leave out the .py: the handler names a module, not a file.")
+    if answer in ("api.lookup", "lookup"):
+        return wrong("the module is inside the folder orders/, so the folder is part of its name.")
+    if answer.startswith("orders") and not answer.endswith(".lookup"):
+        return wrong("the last part, after the final dot, must be the function's name: lookup.")
+    return wrong(f"{answer!r} would make the runtime look for something else. Module path, a dot, function name.")
+
+
+EXPECTED_ERRORS = {
+    "the handler raises KeyError": "KeyError",
+    "the zip does not contain a module the handler imports": "Runtime.ImportModuleError",
+    "the handler returns a set": "Runtime.MarshalError",
+    "the handler runs longer than the function's timeout": "Sandbox.Timedout",
+    "the handler calls sys.exit(1)": "Runtime.ExitError",
+    "the handler string names a function the module does not have": "Runtime.HandlerNotFound",
+}
+
+
+@never_raises
+def check_error_types(answers: Any) -> bool:
+    """Exercise 2: the errorType AWS returns in each situation."""
+    if unanswered(answers) or not isinstance(answers, dict) or all(unanswered(v) for v in answers.values()):
+        return not_yet("replace each ... in the dictionary with an errorType, e.g. \"Runtime.ImportModuleError\".")
+    unknown = [situation for situation in answers if situation not in EXPECTED_ERRORS]
+    if unknown:
+        return wrong(f"keep the situations as they were written; {unknown[0]!r} is not one of them.")
+    wrong_ones = [situation for situation, value in answers.items()
+                  if not unanswered(value) and value != EXPECTED_ERRORS[situation]]
+    open_ones = [situation for situation, value in answers.items() if unanswered(value)]
+    open_ones += [situation for situation in EXPECTED_ERRORS if situation not in answers]
+    if wrong_ones:
+        situation = wrong_ones[0]
+        return wrong(f"{len(wrong_ones)} not right yet. For example, when {situation}, the errorType is not "
+                     f"{answers[situation]!r}: look at the payload in the 'When things go wrong' section.")
+    if open_ones:
+        return not_yet(f"{len(open_ones)} situation(s) still to answer; the others are right.")
+    return correct("Errors raised by your code keep their own class name; Runtime.* errors come from the runtime, "
+                   "Sandbox.Timedout from the platform.")
+
+
+@never_raises
+def check_api_function(function_name: str = "echo-name") -> bool:
+    """Exercise 3: an API Gateway proxy handler: 200 with {"hello": name} for a JSON body, 400 for a broken one."""
+    from helpers.events import load_event
+
+    event = load_event("apigateway_rest_v1")
+    event["body"] = json.dumps({"name": "Ada"})
+    good = invoke_learner_function(function_name, event)
+    if good is None:
+        return not_yet(f"there is no function named {function_name!r} yet: deploy it with create_function.")
+    if good.payload is None:
+        return not_yet("your handler returns None: replace the ... in its body.")
+    if good.function_error:
+        return wrong(f"the invocation failed with {good.error_type}: {(good.payload or {}).get('errorMessage')}")
+    problem = _proxy_response_problem(good.payload, 200, {"hello": "Ada"})
+    if problem:
+        return wrong(f'for the body {{"name": "Ada"}}: {problem}')
+    event["body"] = "{this is not json"
+    bad = invoke_learner_function(function_name, event)
+    if bad.function_error:
+        return wrong(f"a body that is not JSON made the function fail ({bad.error_type}); catch "
+                     "json.JSONDecodeError and answer 400 instead.")
+    if not isinstance(bad.payload, dict) or bad.payload.get("statusCode") != 400:
+        return wrong(f"a body that is not JSON should get statusCode 400; it got {bad.payload!r}.")
+    return correct("API Gateway will turn that into HTTP responses: 200 with your JSON, or 400 for a bad request.")
+
+
+def _proxy_response_problem(response: Any, status: int, document: dict) -> str:
+    if not isinstance(response, dict):
+        return f"the response should be a dict with statusCode, headers and body; it was {response!r}."
+    if response.get("statusCode") != status:
+        return f"statusCode should be {status}, it was {response.get('statusCode')!r}."
+    body = response.get("body")
+    if not isinstance(body, str):
+        return f"body must be a string (json.dumps(...)), it was {type(body).__name__}."
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return f"body should be JSON text; it was {body!r}."
+    if parsed != document:
+        return f"body should be {json.dumps(document)}, it was {body}."
+    headers = {key.lower(): value for key, value in (response.get("headers") or {}).items()}
+    if headers.get("content-type") != "application/json":
+        return 'add the header "Content-Type": "application/json".'
+    return ""
+
+
+@never_raises
+def check_logging_fix(function_name: str = "quiet-logger") -> bool:
+    """Exercise 4: make the function's logger.info line appear in its log."""
+    result = invoke_learner_function(function_name, {})
+    if result is None:
+        return not_yet(f"there is no function named {function_name!r} yet: deploy your fixed version first.")
+    if result.function_error:
+        return wrong(f"the invocation failed with {result.error_type}.")
+    info_lines = [line for line in result.log_lines if line.startswith("[INFO]\t")]
+    if not info_lines:
+        return not_yet("no [INFO] line in the log yet. basicConfig does nothing on Lambda, because the runtime has "
+                       "already given the root logger a handler; but it has not given it a level.")
+    return correct(f"The log now has: {info_lines[0]!r}")
