@@ -7,7 +7,7 @@ import os
 from datetime import datetime, timezone
 
 logger = logging.getLogger()
-logger.setLevel(logging.INFO)  # without this, the runtime's root logger drops logger.info (it stays at WARNING)
+logger.setLevel(logging.INFO)  # without this the root logger keeps its default level, WARNING, and drops INFO
 
 
 def handler(event, context):

@@ -1,9 +1,9 @@
 """Module globals live as long as the execution environment: a warm invoke sees the last one's changes."""
 
 import os
-import time
+from datetime import datetime, timezone
 
-INITIALISED_AT = time.time()  # runs once per environment, in the init phase (the cold start)
+INITIALISED_AT = datetime.now(timezone.utc).isoformat(timespec="milliseconds")  # once per environment, at init
 invocations = 0
 
 
@@ -11,6 +11,6 @@ def handler(event, context):
     global invocations
     invocations += 1
     if event.get("fail"):
-        # A handled failure: the runtime reports it, and the environment (and `invocations`) carries on.
+        # An error raised by our code: the runtime reports it, and the environment (and `invocations`) carries on.
         raise RuntimeError(f"failing on purpose after {invocations} invocation(s)")
     return {"invocations": invocations, "pid": os.getpid(), "initialised_at": INITIALISED_AT}

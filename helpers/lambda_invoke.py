@@ -70,9 +70,12 @@ class Invocation:
 
 
 def encode_payload(payload: Any) -> bytes:
-    """An event as request bytes: dicts and lists as JSON, str as UTF-8, bytes untouched."""
+    """An event as request bytes. Dicts, lists, numbers, True/False become JSON; a str or bytes is sent as it is,
+    so it must already be JSON text (``'"Ada"'``, not ``"Ada"``), exactly as boto3's ``Payload=``."""
     if payload is None:
         return b""
+    if isinstance(payload, bool | int | float):
+        return json.dumps(payload).encode("utf-8")
     if isinstance(payload, bytes):
         return payload
     if isinstance(payload, str):

@@ -6,7 +6,32 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-F = TypeVar("F", bound=Callable[..., bool])
+F = TypeVar("F", bound=Callable[..., "Verdict"])
+
+
+class Verdict:
+    """What a check returns: true when the exercise is solved. In Jupyter it shows nothing more, because the
+    feedback printed just before it says everything."""
+
+    __slots__ = ("passed",)
+
+    def __init__(self, passed: bool) -> None:
+        self.passed = bool(passed)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __eq__(self, other: object) -> bool:
+        return self.passed == bool(other)
+
+    def __hash__(self) -> int:
+        return hash(self.passed)
+
+    def __repr__(self) -> str:
+        return f"Verdict(passed={self.passed})"
+
+    def _ipython_display_(self) -> None:
+        pass
 
 
 def unanswered(value: Any) -> bool:
@@ -14,28 +39,28 @@ def unanswered(value: Any) -> bool:
     return value is ... or value is None
 
 
-def not_yet(message: str) -> bool:
+def not_yet(message: str) -> Verdict:
     print(f"✏️  Not answered yet: {message}")
-    return False
+    return Verdict(False)
 
 
-def correct(message: str = "") -> bool:
+def correct(message: str = "") -> Verdict:
     print(f"✅ Correct!{' ' + message if message else ''}")
-    return True
+    return Verdict(True)
 
 
-def wrong(message: str) -> bool:
+def wrong(message: str) -> Verdict:
     print(f"❌ Not quite: {message}")
-    return False
+    return Verdict(False)
 
 
 def never_raises(check: F) -> F:
     """Turn any unexpected error inside a check into feedback, never a traceback."""
 
     @functools.wraps(check)
-    def guarded(*args: Any, **kwargs: Any) -> bool:
+    def guarded(*args: Any, **kwargs: Any) -> Verdict:
         try:
-            return bool(check(*args, **kwargs))
+            return Verdict(check(*args, **kwargs))
         except Exception as exc:  # noqa: BLE001 - a learner must see feedback, not our traceback
             return wrong(f"the check could not run ({type(exc).__name__}: {exc}). Re-run the cells above it, "
                          "then this one.")

@@ -15,6 +15,8 @@ def check_handler_string(answer: Any) -> bool:
         return not_yet('write the handler string as text, e.g. "file.function".')
     if not isinstance(answer, str):
         return wrong(f"a handler string is text; you gave {type(answer).__name__}.")
+    if answer != answer.strip():
+        return wrong("remove the spaces around it: Lambda takes the handler string exactly as written.")
     if answer in ("orders/api.lookup", "orders.api.lookup"):
         return correct("The part before the last dot is the module (a path inside the zip, / or . between "
                        "folders); the part after it is the function.")
@@ -114,8 +116,14 @@ def check_logging_fix(function_name: str = "quiet-logger") -> bool:
         return not_yet(f"there is no function named {function_name!r} yet: deploy your fixed version first.")
     if result.function_error:
         return wrong(f"the invocation failed with {result.error_type}.")
-    info_lines = [line for line in result.log_lines if line.startswith("[INFO]\t")]
-    if not info_lines:
-        return not_yet("no [INFO] line in the log yet. basicConfig does nothing on Lambda, because the runtime has "
-                       "already given the root logger a handler; but it has not given it a level.")
-    return correct(f"The log now has: {info_lines[0]!r}")
+    lines = [line for line in result.log_lines if "processing " in line]
+    if not lines:
+        return not_yet("the 'processing ...' line is not in the log yet. The runtime attached its own handler to "
+                       "the root logger before importing your code, so basicConfig does nothing; but it set no "
+                       "level, and a logger without a level lets only WARNING and above through.")
+    if lines[0].startswith("[INFO]\t"):
+        return correct(f"The log now has: {lines[0]!r}")
+    if "INFO" in lines[0]:
+        return correct(f"The line appears: {lines[0]!r}. It lost the runtime's format (no request id): "
+                       "basicConfig(force=True) replaced the runtime's handler. logger.setLevel keeps it.")
+    return wrong(f"the line {lines[0]!r} is there, but not from logger.info: keep the logger.info call.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .feedback import correct, invoke_learner_function, never_raises, not_yet, unanswered, wrong
@@ -15,6 +16,9 @@ def check_limits(max_timeout_seconds: Any, max_memory_mb: Any, default_concurren
     missing = [name for name, value in answers.items() if unanswered(value)]
     if len(missing) == len(answers):
         return not_yet("replace each ... with a number from the limits table.")
+    texts = [name for name, value in answers.items() if isinstance(value, str)]
+    if texts:
+        return wrong(f"give numbers, not text: {texts[0]} = 900 rather than \"900\".")
     expected = {"max_timeout_seconds": 900, "max_memory_mb": 10_240, "default_concurrency": 1_000}
     hints = {"max_timeout_seconds": "the longest timeout is 15 minutes: how many seconds is that?",
              "max_memory_mb": "memory goes from 128 MB up to 10,240 MB.",
@@ -42,35 +46,51 @@ def check_greeter(function_name: str = "greeter") -> bool:
     if with_name.payload != {"greeting": "Hi, Ada!"}:
         return wrong(f'for {{"name": "Ada"}} it returned {with_name.payload!r}; expected {{"greeting": "Hi, Ada!"}}.')
     without = invoke_learner_function(function_name, {})
-    if without.function_error or without.payload != {"greeting": "Hi, stranger!"}:
-        return wrong(f"for an empty event it returned {without.payload!r}; expected {{\"greeting\": \"Hi, "
-                     "stranger!\"}}. Hint: event.get(\"name\", \"stranger\").")
+    if without.function_error:
+        return wrong(f"for an event without a name, your handler raised {without.error_type}: "
+                     f"{(without.payload or {}).get('errorMessage')}. Look the name up in a way that has a default.")
+    if without.payload != {"greeting": "Hi, stranger!"}:
+        return wrong(f'for an event without a name it returned {without.payload!r}; expected '
+                     '{"greeting": "Hi, stranger!"}.')
     return correct("Your function runs in its own execution environment, just as on AWS.")
 
 
 @never_raises
-def check_report_reading(function_name: Any, init_duration_ms: Any, billed_duration_ms: Any) -> bool:
-    """Exercise 3: read Init Duration and Billed Duration off the first REPORT line of a function's log."""
-    if unanswered(function_name) or unanswered(init_duration_ms) or unanswered(billed_duration_ms):
-        return not_yet("fill in the function's name and the two numbers from its first REPORT line.")
-    report = _first_cold_report(str(function_name))
-    if report is None:
-        return wrong(f"no cold-start REPORT line found for {function_name!r}: invoke it first, then read the log.")
-    try:
-        init, billed = float(init_duration_ms), float(billed_duration_ms)
-    except (TypeError, ValueError):
-        return wrong("give the numbers as numbers, e.g. 41.5, without 'ms'.")
-    if abs(init - report.init_duration_ms) > 0.01:
-        return wrong(f"Init Duration in that line is {report.init_duration_ms} ms, not {init}. It is the field "
-                     "that appears only on a cold start.")
-    if abs(billed - report.billed_duration_ms) > 0.5:
-        return wrong(f"Billed Duration there is {report.billed_duration_ms} ms, not {billed}.")
-    return correct(f"Billed = Duration + Init, rounded up to the next ms: {report.duration_ms} + "
-                   f"{report.init_duration_ms} -> {report.billed_duration_ms} ms (AWS bills init since "
-                   "1 August 2025).")
+def check_billed_duration(billed: Any, function_name: str = "hello") -> bool:
+    """Exercise 3: a function ``billed(duration_ms, init_duration_ms)`` that computes a REPORT's Billed Duration,
+    checked against every REPORT line the function has written (cold and warm)."""
+    if unanswered(billed) or not callable(billed):
+        return not_yet("define billed(duration_ms, init_duration_ms) and pass the function itself: "
+                       "check_billed_duration(billed).")
+    reports = _reports(function_name)
+    if not any(report.init_duration_ms is not None for report in reports):
+        return wrong(f"no cold-start REPORT line of {function_name!r} to compare with: run section 5 first.")
+    for report in reports:
+        kind = "cold" if report.init_duration_ms is not None else "warm"
+        try:
+            answer = billed(report.duration_ms, report.init_duration_ms)
+        except Exception as exc:  # noqa: BLE001 - the learner's function failed: say where
+            if report.init_duration_ms is None:
+                return wrong(f"on a warm start init_duration_ms is None, and your function raised "
+                             f"{type(exc).__name__}: {exc}. There is no init to bill then.")
+            return wrong(f"your function raised {type(exc).__name__}: {exc}")
+        if answer is None:
+            return not_yet("your billed function returns None: replace the ... with a return statement.")
+        if answer == report.billed_duration_ms:
+            continue
+        if report.init_duration_ms is not None and answer == math.ceil(report.duration_ms):
+            return wrong("on a cold start the init phase is billed too (since 1 August 2025).")
+        if isinstance(answer, float) and not answer.is_integer():
+            return wrong(f"Billed Duration is a whole number of milliseconds; you gave {answer} for a {kind} start. "
+                         "Which way does AWS round?")
+        return wrong(f"for a {kind} start with Duration {report.duration_ms} ms"
+                     + (f" and Init Duration {report.init_duration_ms} ms" if report.init_duration_ms else "")
+                     + f", your function gives {answer!r}; the REPORT line says {report.billed_duration_ms}.")
+    return correct(f"Checked against {len(reports)} REPORT lines: Duration plus Init Duration, rounded up to the "
+                   "next millisecond.")
 
 
-def _first_cold_report(function_name: str):
+def _reports(function_name: str) -> list:
     import boto3
 
     from helpers.runtime.log_lines import parse_report
@@ -80,12 +100,12 @@ def _first_cold_report(function_name: str):
     try:
         streams = logs.describe_log_streams(logGroupName=group)["logStreams"]
     except logs.exceptions.ResourceNotFoundException:
-        return None
-    for stream in sorted(streams, key=lambda item: item.get("firstEventTimestamp", 0)):
-        events = logs.get_log_events(logGroupName=group, logStreamName=stream["logStreamName"],
-                                     startFromHead=True)["events"]
-        for event in events:
+        return []
+    reports = []
+    for stream in streams:
+        for event in logs.get_log_events(logGroupName=group, logStreamName=stream["logStreamName"],
+                                         startFromHead=True)["events"]:
             report = parse_report(event["message"])
-            if report is not None and report.init_duration_ms is not None:
-                return report
-    return None
+            if report is not None:
+                reports.append(report)
+    return reports

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 
 
 class CodeStore:
-    """Unpacks zips into ``<root>/<sha256>/`` and hands out the folder; safe to call from many threads."""
+    """Unpacks zips into ``<root>/<first 12 hex digits of sha256>/`` and hands out the folder; thread-safe."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -19,14 +19,14 @@ class CodeStore:
         self._lock = threading.Lock()
 
     def unpack(self, digest: str, zip_bytes: bytes) -> Path:
-        """The folder holding this package's files (unpacked on first use)."""
-        target = self.root / digest
+        """The folder holding this package's files (unpacked on first use), named by the digest's first 12 digits."""
+        target = self.root / digest[:12]
         if target.is_dir():
             return target
         with self._lock:
             if target.is_dir():
                 return target
-            staging = self.root / f".{digest}.partial"
+            staging = self.root / f".{digest[:12]}.partial"
             shutil.rmtree(staging, ignore_errors=True)
             staging.mkdir()
             with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:

@@ -3,7 +3,7 @@
 moto stays the control plane (functions, versions, aliases, layers, configuration); the engine is the data plane.
 
 * ``LambdaResponse.invoke``: the Invoke API, answered by ``invoke_api.invoke`` (moto 5.2.5 ignores ``Qualifier=``
-  and runs nothing without Docker).
+  and runs nothing without Docker); ``LambdaResponse._enrich_response`` keeps the invocation's request id.
 * ``LambdaFunction.invoke`` and ``LambdaFunction._invoke_lambda``: the choke points every moto trigger (S3, SNS,
   SQS and DynamoDB Streams mappings, ...) calls; they run the real handler in the engine.
 * ``LambdaBackend.create_function``, ``LambdaFunction.update_configuration`` and ``.update_function_code``:
@@ -32,6 +32,7 @@ from .engine import LambdaEngine, new_request_id
 MOTO_VERSION = "5.2.5"
 PATCHED = (
     (lambda_responses.LambdaResponse, "invoke"),
+    (lambda_responses.LambdaResponse, "_enrich_response"),
     (lambda_models.LambdaFunction, "invoke"),
     (lambda_models.LambdaFunction, "_invoke_lambda"),
     (lambda_models.LambdaFunction, "update_configuration"),
@@ -80,9 +81,18 @@ def _answer_invoke(self: Any) -> tuple[int, dict[str, str], bytes]:
         invocation_type=self.headers.get("X-Amz-Invocation-Type") or "RequestResponse",
         log_type=self.headers.get("X-Amz-Log-Type"), client_context=self.headers.get("X-Amz-Client-Context"),
         account_id=self.current_account, region=self.region)
-    headers = {"content-type": "application/json", "x-amzn-RequestId": result.request_id,
+    headers = {"content-type": "application/json", "x-amzn-requestid": result.request_id,
                "status": str(result.status_code), **result.headers}  # moto takes the HTTP status from "status"
     return result.status_code, headers, result.payload
+
+
+def _enrich_response(headers: dict[str, str], body: Any) -> tuple[dict[str, str], Any]:
+    """moto gives every response a random request id; an Invoke's is the invocation's own, as on AWS."""
+    ours = headers.get("x-amzn-requestid")
+    headers, body = _originals[(lambda_responses.LambdaResponse, "_enrich_response")](headers, body)
+    if ours:
+        headers["x-amzn-requestid"] = ours
+    return headers, body
 
 
 def _function_invoke(self: Any, body: Any, request_headers: Any, response_headers: Any) -> bytes:
@@ -137,6 +147,7 @@ def _delete_function(self: Any, function_name: str, qualifier: str | None = None
 
 _REPLACEMENTS = {
     (lambda_responses.LambdaResponse, "invoke"): _response_invoke,
+    (lambda_responses.LambdaResponse, "_enrich_response"): staticmethod(_enrich_response),
     (lambda_models.LambdaFunction, "invoke"): _function_invoke,
     (lambda_models.LambdaFunction, "_invoke_lambda"): _invoke_lambda,
     (lambda_models.LambdaFunction, "update_configuration"): _update_configuration,

@@ -22,6 +22,7 @@ import time
 import traceback
 
 RUNTIME_API_VERSION = "2018-06-01"
+MB_PER_VCPU = 1769  # the CPU model of helpers/runtime/metering.py, mirrored here (this file is stdlib-only)
 LOG_FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n"
 LOG_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
@@ -234,7 +235,8 @@ class ClientContext:
 class LambdaContext:
     """The ``context`` argument: the same fields and types as the real Python runtime's object."""
 
-    def __init__(self, request_id, deadline_ms, invoked_function_arn, client_context, cognito_identity, tenant_id):
+    def __init__(self, request_id, deadline_ms, invoked_function_arn, client_context, cognito_identity, tenant_id,
+                 cpu_clock=None):
         self.aws_request_id = request_id
         self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
         self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
@@ -244,13 +246,19 @@ class LambdaContext:
         self.invoked_function_arn = invoked_function_arn
         self.tenant_id = tenant_id
         self._deadline_ms = deadline_ms
+        self._cpu_clock = cpu_clock
         identity = json.loads(cognito_identity) if cognito_identity else {}
         self.identity = CognitoIdentity(identity.get("cognitoIdentityId"), identity.get("cognitoIdentityPoolId"))
         self.client_context = ClientContext(json.loads(client_context)) if client_context else None
 
     def get_remaining_time_in_millis(self):
-        """Milliseconds left before the function times out (an int, never below 0)."""
-        return max(self._deadline_ms - int(time.time() * 1000), 0)
+        """Milliseconds left before the function times out (an int, never below 0).
+
+        Below 1,769 MB the engine counts CPU time as AWS's smaller CPU share would take it (metering.py), and
+        so does this clock: the handler sees the same deadline as the platform that enforces it.
+        """
+        stretched = self._cpu_clock.stretched_ms() if self._cpu_clock is not None else 0
+        return max(self._deadline_ms - int(time.time() * 1000) - int(stretched), 0)
 
     def log(self, message):
         sys.stdout.write(str(message))
@@ -262,6 +270,27 @@ class LambdaContext:
                 f"memory_limit_in_mb={self.memory_limit_in_mb},function_version={self.function_version},"
                 f"invoked_function_arn={self.invoked_function_arn},client_context={self.client_context},"
                 f"identity={self.identity},tenant_id={self.tenant_id}])")
+
+
+class ModelledCPUClock:
+    """The CPU time the handler's thread used since the invocation began, stretched by AWS's CPU share."""
+
+    def __init__(self, memory_mb):
+        self.factor = max(MB_PER_VCPU / memory_mb - 1.0, 0.0) if memory_mb > 0 else 0.0
+        try:  # the main thread's CPU clock: what the engine measures (Linux: /proc/<pid>/schedstat)
+            import threading
+
+            clock_id = time.pthread_getcpuclockid(threading.main_thread().ident)
+            self._read = lambda: time.clock_gettime(clock_id)
+        except (AttributeError, OSError):
+            self._read = time.process_time
+        self.started = self._read()
+
+    def restart(self):
+        self.started = self._read()
+
+    def stretched_ms(self):
+        return (self._read() - self.started) * 1000 * self.factor if self.factor else 0.0
 
 
 # --------------------------------------------------------------------------- logging, as the runtime sets it up
@@ -341,10 +370,12 @@ def _report_init_error(api, exc):
 # --------------------------------------------------------------------------- the invoke loop
 
 
-def handle_one(api, handler, marshaller):
+def handle_one(api, handler, marshaller, cpu_clock=None):
     """Wait for one event, run the handler, and post its result or error."""
     global _current_request_id
     _status, headers, body = api.next_invocation()
+    if cpu_clock is not None:
+        cpu_clock.restart()
     request_id = headers.get("lambda-runtime-aws-request-id", "")
     _current_request_id = request_id
     if "lambda-runtime-trace-id" in headers:
@@ -362,7 +393,7 @@ def handle_one(api, handler, marshaller):
                                 headers.get("lambda-runtime-invoked-function-arn"),
                                 headers.get("lambda-runtime-client-context"),
                                 headers.get("lambda-runtime-cognito-identity"),
-                                headers.get("lambda-runtime-aws-tenant-id"))
+                                headers.get("lambda-runtime-aws-tenant-id"), cpu_clock)
         try:
             event = json.loads(body) if body else {}
         except ValueError as exc:
@@ -444,8 +475,10 @@ def main(argv):
         _report_init_error(api, exc)
         sys.stdout.flush()
         os._exit(1)
+    memory = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "")
+    cpu_clock = ModelledCPUClock(int(memory)) if memory.isdigit() else None
     while True:
-        handle_one(api, handler, marshaller)
+        handle_one(api, handler, marshaller, cpu_clock)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ models the Duration AWS would report:
     modelled wall  = measured wall + cpu_seconds * (1 / share - 1)
 
 Waiting (I/O, sleep, calls to other services) is not slowed; only the CPU part is stretched. At 1,769 MB and above
-the model changes nothing for single-threaded code. It assumes one laptop core is worth one Lambda vCPU; the raw
+the model changes nothing for single-threaded code. The timeout is enforced against this modelled time, and the
+runtime client's ``context.get_remaining_time_in_millis()`` counts down on the same modelled clock (its own copy of
+the rule, in ``client.py``), so a handler that watches its remaining time stops before the platform stops it. It assumes one laptop core is worth one Lambda vCPU; the raw
 measured time is kept next to the modelled one (``measured_ms``) so notebooks can show both.
 """
 

@@ -23,6 +23,13 @@ def test_request_response_runs_the_handler(lambda_client, deploy):
     assert payload_of(response) == {"message": "Hello, Ada!"}
 
 
+def test_the_response_request_id_is_the_invocations(lambda_client, deploy):
+    name = deploy("hello.handler")
+    response = lambda_client.invoke(FunctionName=name, LogType="Tail")
+    request_id = response["ResponseMetadata"]["RequestId"]
+    assert f"START RequestId: {request_id} Version: $LATEST" in base64.b64decode(response["LogResult"]).decode()
+
+
 def test_no_payload_is_an_empty_object(lambda_client, deploy):
     name = deploy("hello.handler")
     assert payload_of(lambda_client.invoke(FunctionName=name)) == {"message": "Hello, world!"}

@@ -6,56 +6,65 @@ from helpers.exercises import handlers
 
 
 def test_handler_string(solutions, capsys):
-    assert handlers.check_handler_string(solutions.HANDLER_STRING) is True
-    assert handlers.check_handler_string("orders.api.lookup") is True
+    assert handlers.check_handler_string(solutions.HANDLER_STRING)
+    assert handlers.check_handler_string("orders.api.lookup")
     for unanswered in (..., None, ""):
-        assert handlers.check_handler_string(unanswered) is False
+        assert not handlers.check_handler_string(unanswered)
+    assert not handlers.check_handler_string("orders/api.lookup ")
+    assert "remove the spaces" in capsys.readouterr().out
     for wrong, hint in (("orders/api.py.lookup", "leave out the .py"), ("api.lookup", "folder is part"),
                         ("orders/api", "must be the function"), (42, "is text")):
         capsys.readouterr()
-        assert handlers.check_handler_string(wrong) is False
+        assert not handlers.check_handler_string(wrong)
         assert hint in capsys.readouterr().out
 
 
 def test_error_types(solutions, capsys):
-    assert handlers.check_error_types(solutions.ERROR_TYPES) is True
-    assert handlers.check_error_types(dict.fromkeys(solutions.ERROR_TYPES, ...)) is False
+    assert handlers.check_error_types(solutions.ERROR_TYPES)
+    assert not handlers.check_error_types(dict.fromkeys(solutions.ERROR_TYPES, ...))
     assert "Not answered yet" in capsys.readouterr().out
     partly = {**dict.fromkeys(solutions.ERROR_TYPES, ...), "the handler returns a set": "Runtime.MarshalError"}
-    assert handlers.check_error_types(partly) is False
+    assert not handlers.check_error_types(partly)
     assert "still to answer" in capsys.readouterr().out
     mistaken = {**solutions.ERROR_TYPES, "the handler calls sys.exit(1)": "SystemExit"}
-    assert handlers.check_error_types(mistaken) is False
+    assert not handlers.check_error_types(mistaken)
     assert "sys.exit(1)" in capsys.readouterr().out
-    assert handlers.check_error_types(["not", "a", "dict"]) is False
+    assert not handlers.check_error_types(["not", "a", "dict"])
 
 
 def test_api_function(solutions, deploy, capsys):
-    assert handlers.check_api_function("no-such-echo") is False
+    assert not handlers.check_api_function("no-such-echo")
     assert "Not answered yet" in capsys.readouterr().out
     stub = deploy("echo.handler", files={"echo.py": "import json\ndef handler(event, context):\n    ...\n"})
-    assert handlers.check_api_function(stub) is False
+    assert not handlers.check_api_function(stub)
     assert "returns None" in capsys.readouterr().out
     dict_body = deploy("echo.handler", files={"echo.py": "import json\ndef handler(event, context):\n"
                        "    return {'statusCode': 200, 'headers': {'Content-Type': 'application/json'},"
                        " 'body': {'hello': json.loads(event['body'])['name']}}\n"})
-    assert handlers.check_api_function(dict_body) is False
+    assert not handlers.check_api_function(dict_body)
     assert "body must be a string" in capsys.readouterr().out
     crashes_on_bad_json = deploy("echo.handler", files={"echo.py": "import json\ndef handler(event, context):\n"
                                  "    name = json.loads(event['body'])['name']\n"
                                  "    return {'statusCode': 200, 'headers': {'Content-Type': 'application/json'},"
                                  " 'body': json.dumps({'hello': name})}\n"})
-    assert handlers.check_api_function(crashes_on_bad_json) is False
+    assert not handlers.check_api_function(crashes_on_bad_json)
     assert "json.JSONDecodeError" in capsys.readouterr().out
     done = deploy("echo.handler", files={"echo.py": solutions.ECHO_SOURCE})
-    assert handlers.check_api_function(done) is True
+    assert handlers.check_api_function(done)
 
 
 def test_logging_fix(solutions, deploy, capsys):
-    assert handlers.check_logging_fix("no-such-logger") is False
+    assert not handlers.check_logging_fix("no-such-logger")
     trap = solutions.QUIET_SOURCE.replace("logger.setLevel(logging.INFO)", "logging.basicConfig(level=logging.INFO)")
     quiet = deploy("quiet.handler", files={"quiet.py": trap})
-    assert handlers.check_logging_fix(quiet) is False
-    assert "no [INFO] line" in capsys.readouterr().out
+    capsys.readouterr()
+    assert not handlers.check_logging_fix(quiet)
+    assert "not in the log yet" in capsys.readouterr().out
+    forced = deploy("quiet.handler", files={"quiet.py": trap.replace("level=logging.INFO", "level=logging.INFO, force=True")})
+    assert handlers.check_logging_fix(forced)
+    assert "lost the runtime's format" in capsys.readouterr().out
+    printed = deploy("quiet.handler", files={"quiet.py": trap.replace('logger.info("processing %s", ', 'print("processing", ')})
+    assert not handlers.check_logging_fix(printed)
+    assert "keep the logger.info call" in capsys.readouterr().out
     fixed = deploy("quiet.handler", files={"quiet.py": solutions.QUIET_SOURCE})
-    assert handlers.check_logging_fix(fixed) is True
+    assert handlers.check_logging_fix(fixed)

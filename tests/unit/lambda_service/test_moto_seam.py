@@ -17,6 +17,7 @@ from helpers.lambda_service import moto_seam
 
 EXPECTED_SIGNATURES = {
     (lambda_responses.LambdaResponse, "invoke"): ["self"],
+    (lambda_responses.LambdaResponse, "_enrich_response"): ["headers", "body"],
     (lambda_models.LambdaFunction, "invoke"): ["self", "body", "request_headers", "response_headers"],
     (lambda_models.LambdaFunction, "_invoke_lambda"): ["self", "event"],
     (lambda_models.LambdaFunction, "update_configuration"): ["self", "config_updates"],

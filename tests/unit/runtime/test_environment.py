@@ -108,3 +108,12 @@ def test_large_output_is_trimmed_once_read(make_env):
     assert os.path.getsize(env.directory / "output.log") == 0
     again = env.invoke(request({"kb": 1}))
     assert any(len(event) == 1000 for event in again.log_events)
+
+
+def test_remaining_time_follows_the_cpu_model(make_env):
+    """At 128 MB, CPU time counts 13.8 times: the context's clock and the platform's timeout agree."""
+    env = make_env("import time\ndef handler(event, context):\n    before = context.get_remaining_time_in_millis()\n"
+                   "    end = time.thread_time() + 0.05\n    while time.thread_time() < end:\n        pass\n"
+                   "    return before - context.get_remaining_time_in_millis()\n", timeout_s=10, memory_mb=128)
+    used = int(env.invoke(request()).payload)
+    assert used >= 50 * 1769 / 128 * 0.9  # 50 ms of CPU at 128 MB: about 690 ms of the function's time
