@@ -43,7 +43,7 @@ def test_cold_then_warm(lambda_client, deploy):
 
 
 def test_a_busy_environment_means_a_new_one(lambda_client, deploy, cloud):
-    source = "import os, time\ndef handler(event, context):\n    time.sleep(0.5)\n    return os.getpid()\n"
+    source = "import os, time\ndef handler(event, context):\n    time.sleep(1.5)\n    return os.getpid()\n"
     name = deploy("slow.handler", files={"slow.py": source})
     pids: list[int] = []
     threads = [threading.Thread(target=lambda: pids.append(call(lambda_client, name)[0])) for _ in range(3)]
