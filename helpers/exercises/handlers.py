@@ -52,19 +52,21 @@ def check_error_types(answers: Any) -> bool:
     open_ones = [situation for situation, value in answers.items() if unanswered(value)]
     open_ones += [situation for situation in EXPECTED_ERRORS if situation not in answers]
     if wrong_ones:
-        situation = wrong_ones[0]
-        return wrong(f"{len(wrong_ones)} not right yet. For example, when {situation}, the errorType is not "
-                     f"{answers[situation]!r}: look at the payload in the 'When things go wrong' section.")
+        listed = "; ".join(f"when {situation}, not {answers[situation]!r}" for situation in wrong_ones)
+        return wrong(f"{len(wrong_ones)} not right yet: {listed}. Section 8 shows each of these failures.")
     if open_ones:
         return not_yet(f"{len(open_ones)} situation(s) still to answer; the others are right.")
-    return correct("Errors raised by your code keep their own class name; Runtime.* errors come from the runtime, "
-                   "Sandbox.Timedout from the platform.")
+    return correct("Exceptions from your code keep their class name; the runtime names what it could not do "
+                   "(import, find, marshal); Sandbox.Timedout, Runtime.ExitError and Runtime.OutOfMemory mean the "
+                   "process was stopped or died.")
 
 
 @never_raises
 def check_api_function(function_name: str = "echo-name") -> bool:
     """Exercise 3: an API Gateway proxy handler: 200 with {"hello": name} for a JSON body, 400 for a broken one."""
     from helpers.events import load_event
+
+    import uuid
 
     event = load_event("apigateway_rest_v1")
     event["body"] = json.dumps({"name": "Ada"})
@@ -78,6 +80,13 @@ def check_api_function(function_name: str = "echo-name") -> bool:
     problem = _proxy_response_problem(good.payload, 200, {"hello": "Ada"})
     if problem:
         return wrong(f'for the body {{"name": "Ada"}}: {problem}')
+    someone = f"Learner-{uuid.uuid4().hex[:4]}"
+    event["body"] = json.dumps({"name": someone})
+    other = invoke_learner_function(function_name, event)
+    problem = "" if other.function_error else _proxy_response_problem(other.payload, 200, {"hello": someone})
+    if other.function_error or problem:
+        return wrong(f'for the body {{"name": "{someone}"}} the answer should be {{"hello": "{someone}"}}: read the '
+                     "name from the request's body rather than writing it in the code.")
     event["body"] = "{this is not json"
     bad = invoke_learner_function(function_name, event)
     if bad.function_error:
@@ -118,9 +127,8 @@ def check_logging_fix(function_name: str = "quiet-logger") -> bool:
         return wrong(f"the invocation failed with {result.error_type}.")
     lines = [line for line in result.log_lines if "processing " in line]
     if not lines:
-        return not_yet("the 'processing ...' line is not in the log yet. The runtime attached its own handler to "
-                       "the root logger before importing your code, so basicConfig does nothing; but it set no "
-                       "level, and a logger without a level lets only WARNING and above through.")
+        return not_yet("the 'processing ...' line is not in the log yet. The runtime set up the root logger before "
+                       "your code ran, so basicConfig changes nothing. What level is that logger at?")
     if lines[0].startswith("[INFO]\t"):
         return correct(f"The log now has: {lines[0]!r}")
     if "INFO" in lines[0]:

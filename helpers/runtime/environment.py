@@ -270,7 +270,7 @@ class ExecutionEnvironment:
             except OSError:
                 pass
         try:
-            returncode = process.wait(timeout=5)
+            returncode = self._reap(process, timeout_s=5)
         except subprocess.TimeoutExpired:
             returncode = None
         with self._changed:
@@ -299,13 +299,33 @@ class ExecutionEnvironment:
                 self._changed.wait(min(remaining, _SLICE_S))
             return True
 
+    def _reap(self, process: subprocess.Popen, timeout_s: float) -> int:
+        """Wait for the runtime to exit and collect it. On POSIX, wait4 also gives the process's peak resident
+        size, which is no longer readable from /proc once a process has exited (a crash, an init failure)."""
+        if os.name != "posix" or process.returncode is not None:
+            return process.wait(timeout=timeout_s)
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            except ChildProcessError:  # already collected elsewhere
+                return process.wait(timeout=timeout_s)
+            if pid:
+                process.returncode = os.waitstatus_to_exitcode(status)
+                if self._probe is not None:  # ru_maxrss: KiB on Linux, bytes on macOS
+                    self._probe.record_peak(usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024))
+                return process.returncode
+            if time.monotonic() >= deadline:
+                raise subprocess.TimeoutExpired(process.args, timeout_s)
+            time.sleep(0.002)
+
     def _process_gone(self) -> tuple[bool, int | None]:
         """Has the runtime process exited? (Checked when its connection drops, and at every slice.)"""
         process = self._process
         if process is None:
             return True, None
         try:
-            return True, process.wait(timeout=0.2 if self._disconnected else 0)
+            return True, self._reap(process, timeout_s=0.2 if self._disconnected else 0)
         except subprocess.TimeoutExpired:
             with self._changed:
                 self._disconnected = False
@@ -422,8 +442,8 @@ class ExecutionEnvironment:
             process = self._process
             error_type, status = platform_errors.EXIT, "error"
             payload = platform_errors.exit_error(request.request_id, process.poll() if process else None)
-        peak = self._probe.peak_rss_bytes() if self._probe else 0
         self._kill_process()
+        peak = self._probe.peak_rss_bytes() if self._probe else 0
         return self._failed_init(request, events, began, suppressed, error_type, status, payload, peak)
 
     def _failed_init(self, request: InvocationRequest, events: list[str], began: float, suppressed: bool,
@@ -497,6 +517,10 @@ class ExecutionEnvironment:
         if failure is not None:
             self._kill_process()  # handler code cannot catch this
             self._was_reset = True
+            if failure[0] == platform_errors.OUT_OF_MEMORY:
+                # Sampled every 50 ms, the process can overshoot before it is killed; AWS's memory limit cannot be
+                # exceeded at all, so the report shows the limit it was killed at.
+                peak = min(self._probe.peak_rss_bytes(), limit_bytes)
             if status == "timeout":
                 duration_ms = spec.timeout_s * 1000.0
             error_type, payload = failure

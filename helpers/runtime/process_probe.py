@@ -52,6 +52,10 @@ class ProcessProbe:
             pass
         return self._sampled_peak
 
+    def record_peak(self, byte_count: int) -> None:
+        """A peak learned another way (e.g. from wait4 when the process exited)."""
+        self._sampled_peak = max(self._sampled_peak, byte_count)
+
     def cpu_seconds(self) -> float:
         """CPU time used so far (Linux: the main thread, where the handler runs; elsewhere: the process)."""
         try:

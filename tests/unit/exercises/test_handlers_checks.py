@@ -28,7 +28,7 @@ def test_error_types(solutions, capsys):
     assert "still to answer" in capsys.readouterr().out
     mistaken = {**solutions.ERROR_TYPES, "the handler calls sys.exit(1)": "SystemExit"}
     assert not handlers.check_error_types(mistaken)
-    assert "sys.exit(1)" in capsys.readouterr().out
+    assert "when the handler calls sys.exit(1), not 'SystemExit'" in capsys.readouterr().out
     assert not handlers.check_error_types(["not", "a", "dict"])
 
 
@@ -49,6 +49,14 @@ def test_api_function(solutions, deploy, capsys):
                                  " 'body': json.dumps({'hello': name})}\n"})
     assert not handlers.check_api_function(crashes_on_bad_json)
     assert "json.JSONDecodeError" in capsys.readouterr().out
+    hard_coded = deploy("echo.handler", files={"echo.py": "import json\ndef handler(event, context):\n"
+                        "    try:\n        json.loads(event['body'])\n    except ValueError:\n"
+                        "        return {'statusCode': 400}\n"
+                        "    return {'statusCode': 200, 'headers': {'Content-Type': 'application/json'},"
+                        " 'body': json.dumps({'hello': 'Ada'})}\n"})
+    capsys.readouterr()
+    assert not handlers.check_api_function(hard_coded)
+    assert "rather than writing it in the code" in capsys.readouterr().out
     done = deploy("echo.handler", files={"echo.py": solutions.ECHO_SOURCE})
     assert handlers.check_api_function(done)
 

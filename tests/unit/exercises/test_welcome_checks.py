@@ -45,6 +45,9 @@ def test_billed_duration(solutions, deploy, capsys):
     helpers.invoke(name)
     assert welcome.check_billed_duration(solutions.billed, name)
     assert "Checked against 2 REPORT lines" in capsys.readouterr().out
+    for lucky in (lambda d, i: math.ceil(d) + math.ceil(i or 0), lambda d, i: int(d + (i or 0)) + 1,
+                  lambda d, i: round(d + (i or 0))):
+        assert not welcome.check_billed_duration(lucky, name)  # plausible wrong formulas do not pass by luck
     assert not welcome.check_billed_duration(lambda duration, init: math.ceil(duration), name)
     assert "init phase is billed too" in capsys.readouterr().out
     assert not welcome.check_billed_duration(lambda duration, init: math.ceil(duration + init), name)

@@ -120,3 +120,18 @@ def test_remaining_time_follows_the_cpu_model(make_env):
                    "    return before - context.get_remaining_time_in_millis()\n", timeout_s=10, memory_mb=128)
     used = int(env.invoke(request()).payload)
     assert used >= 50 * 1769 / 128 * 0.9  # 50 ms of CPU at 128 MB: about 690 ms of the function's time
+
+
+def test_an_init_failure_still_reports_its_memory(make_env):
+    env = make_env("def handler(event, context)\n    return 1\n")  # a syntax error: the runtime exits at once
+    outcome = env.invoke(request())
+    assert outcome.error_type == "Runtime.UserCodeSyntaxError"
+    assert outcome.report.max_memory_used_mb > 0
+
+
+def test_out_of_memory_reports_the_limit_it_was_killed_at(make_env):
+    env = make_env("def handler(event, context):\n    chunks = []\n    while True:\n"
+                   "        chunks.append(bytearray(8 * 1024 * 1024))\n", memory_mb=128, timeout_s=20)
+    outcome = env.invoke(request())
+    assert outcome.error_type == "Runtime.OutOfMemory"
+    assert outcome.report.max_memory_used_mb == 128
