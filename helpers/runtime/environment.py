@@ -333,16 +333,16 @@ class ExecutionEnvironment:
 
     def _freeze(self) -> None:
         """Between invocations AWS freezes the environment: background threads and processes stop running."""
-        if os.name == "posix" and self._process is not None:
-            try:
-                os.killpg(self._process.pid, signal.SIGSTOP)
-            except OSError:
-                pass
+        self._signal_group(signal.SIGSTOP if os.name == "posix" else None)
 
     def _thaw(self) -> None:
-        if os.name == "posix" and self._process is not None:
+        self._signal_group(signal.SIGCONT if os.name == "posix" else None)
+
+    def _signal_group(self, sig: int | None) -> None:
+        process = self._process
+        if sig is not None and process is not None:
             try:
-                os.killpg(self._process.pid, signal.SIGCONT)
+                os.killpg(process.pid, sig)
             except OSError:
                 pass
 
