@@ -3,8 +3,10 @@
 * One pool per function version. An invocation takes an idle (warm) environment, or starts a new one when every
   warm one is busy: one request per environment at a time, as on AWS.
 * New code or configuration retires the old environments (idle ones at once, busy ones when they finish).
-* Idle environments are reclaimed after ``idle_timeout_s``. AWS does not publish this figure; observers have seen
-  5 to 60 minutes (``../shared/reference/lambda-facts.md`` §4). The workbook uses 10 minutes by default.
+* Idle environments are reclaimed after ``idle_timeout_s`` of workbook time. AWS does not publish this figure;
+  observers have seen 5 to 60 minutes (``../shared/reference/lambda-facts.md`` §4). The workbook uses 10 minutes.
+* Asynchronous invocations go through ``async_invocations`` (retries, dead-letter queues, destinations), on the
+  engine's workbook clock.
 * Every invocation's log lines are written to CloudWatch Logs in the local AWS: group ``/aws/lambda/<name>``,
   one stream per environment.
 """
@@ -23,10 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from helpers.clock import WorkbookClock
 from helpers.runtime import log_lines
 from helpers.runtime.environment import (EnvironmentSettings, ExecutionEnvironment, FunctionSpec, InvocationOutcome,
                                          InvocationRequest, python_runtime_command)
 
+from .async_invocations import AsyncInvocations
 from .code_store import CodeStore
 
 DEFAULT_IDLE_TIMEOUT_S = 600.0
@@ -73,10 +77,10 @@ class LambdaEngine:
     def __init__(self, workdir: Path, endpoint_url: str, *, credentials: dict[str, str] | None = None,
                  idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S,
                  runtime_command: Callable[[FunctionSpec], list[str]] = default_runtime_command,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: WorkbookClock | None = None) -> None:
         self.workdir = workdir
         self.idle_timeout_s = idle_timeout_s
-        self.clock = clock
+        self.clock = clock or WorkbookClock()
         self.runtime_command = runtime_command
         self._code = CodeStore(workdir / "code")
         self._settings = EnvironmentSettings(workdir, endpoint_url, self._command, dict(credentials or {}))
@@ -86,7 +90,8 @@ class LambdaEngine:
         self._streams: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         self._stopped = threading.Event()
-        self._background: set[threading.Thread] = set()
+        self._last_used: dict[str, float] = {}  # environment id -> workbook time it was last released
+        self.async_invocations = AsyncInvocations(self, self.clock, endpoint_url, dict(credentials or {}))
         threading.Thread(target=self._reclaim_loop, name="lambda-idle-reclaim", daemon=True).start()
 
     def _command(self, spec: FunctionSpec) -> list[str]:
@@ -125,41 +130,14 @@ class LambdaEngine:
         self._write_logs(fn, outcome)
         return outcome
 
-    def invoke_in_background(self, fn: Any, request: InvocationRequest,
-                             on_done: Callable[[InvocationOutcome], None] | None = None) -> None:
-        """Start an invocation and return at once (the ``Event`` invocation type)."""
-
-        def run() -> None:
-            try:
-                outcome = self.invoke(fn, request)
-                if on_done is not None:
-                    on_done(outcome)
-            except Exception:  # noqa: BLE001 - e.g. the local AWS stopped under it: the event is dropped quietly
-                if not self._stopped.is_set():
-                    logging.getLogger(__name__).exception("background invocation %s failed", request.request_id)
-            finally:
-                with self._lock:
-                    self._background.discard(threading.current_thread())
-
-        thread = threading.Thread(target=run, name=f"lambda-event-{request.request_id}", daemon=True)
-        with self._lock:
-            if self._stopped.is_set():
-                return
-            self._background.add(thread)
-        thread.start()
+    def invoke_in_background(self, fn: Any, request: InvocationRequest) -> None:
+        """Queue an asynchronous invocation (the ``Event`` type): retries, DLQ and destinations included."""
+        if not self._stopped.is_set():
+            self.async_invocations.submit(fn, request)
 
     def wait_for_background(self, timeout_s: float = 30.0) -> bool:
-        """Wait until every background invocation has finished; True if none is left."""
-        deadline = time.monotonic() + timeout_s
-        while True:
-            with self._lock:
-                threads = list(self._background)
-            if not threads:
-                return True
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return False
-            threads[0].join(remaining)
+        """Wait until no asynchronous attempt is running; True if none is left (later retries do not count)."""
+        return self.async_invocations.wait_until_idle(timeout_s)
 
     def _unsupported(self, spec: FunctionSpec, request: InvocationRequest, message: str) -> InvocationOutcome:
         error = json.dumps({"errorMessage": f"RequestId: {request.request_id} Error: {message}",
@@ -199,6 +177,7 @@ class LambdaEngine:
         drop = False
         with self._lock:
             self._busy.discard(env.id)
+            self._last_used[env.id] = self.clock.now()
             pool = self._pools.get(key, [])
             if env.dead or self._fingerprints.get(key) != env.spec.fingerprint or self._stopped.is_set():
                 drop = True
@@ -222,13 +201,14 @@ class LambdaEngine:
         return len(victims)
 
     def reclaim_idle(self) -> int:
-        """Shut down environments idle for longer than ``idle_timeout_s``; return how many."""
-        now = time.monotonic()
+        """Shut down environments idle (on the workbook clock) for ``idle_timeout_s`` or more; return how many."""
+        now = self.clock.now()
         victims: list[ExecutionEnvironment] = []
         with self._lock:
             for pool in self._pools.values():
                 for env in list(pool):
-                    if env.id not in self._busy and now - env.last_used >= self.idle_timeout_s:
+                    idle_since = self._last_used.get(env.id, now)
+                    if env.id not in self._busy and now - idle_since >= self.idle_timeout_s:
                         pool.remove(env)
                         victims.append(env)
         for env in victims:
@@ -241,10 +221,10 @@ class LambdaEngine:
 
     def environments(self) -> list[EnvironmentInfo]:
         """Every live environment, warm or busy."""
-        now = time.monotonic()
+        now = self.clock.now()
         with self._lock:
             return [EnvironmentInfo(env.id, env.spec.function_name, env.spec.version, env.pid, env.id in self._busy,
-                                    env.invocations, now - env.last_used, env.log_stream_name)
+                                    env.invocations, now - self._last_used.get(env.id, now), env.log_stream_name)
                     for pool in self._pools.values() for env in pool if not env.dead]
 
     # ------------------------------------------------------------------ logs
@@ -255,7 +235,7 @@ class LambdaEngine:
             return
         logs = fn.logs_backend
         group, stream = f"/aws/lambda/{fn.function_name}", outcome.log_stream_name
-        events = [{"timestamp": int(time.time() * 1000), "message": event} for event in outcome.log_events]
+        events = [{"timestamp": int(self.clock.now() * 1000), "message": event} for event in outcome.log_events]
         for attempt in range(2):
             try:
                 if attempt or (group, stream) not in self._streams:
@@ -279,6 +259,7 @@ class LambdaEngine:
             self._pools.clear()
         for env in envs:
             env.shutdown()
+        self.clock.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 

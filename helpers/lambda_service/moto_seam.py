@@ -9,6 +9,8 @@ moto stays the control plane (functions, versions, aliases, layers, configuratio
 * ``LambdaBackend.create_function``, ``LambdaFunction.update_configuration`` and ``.update_function_code``:
   AWS's validation first, then moto; and new code or configuration retires the old environments.
 * ``LambdaBackend.delete_function``: a deleted function's environments stop.
+* ``DeadLetterConfig`` is kept (moto drops it) and shown by ``get_configuration``; the event invoke config is
+  replaced by Put and merged by Update, as on AWS. S3 and SNS notifications are queued asynchronously.
 
 ``tests/unit/test_moto_seam.py`` fails loudly if any of these moves in a moto upgrade.
 """
@@ -39,7 +41,12 @@ PATCHED = (
     (lambda_models.LambdaFunction, "update_function_code"),
     (lambda_models.LambdaBackend, "create_function"),
     (lambda_models.LambdaBackend, "delete_function"),
+    (lambda_models.LambdaBackend, "put_function_event_invoke_config"),
+    (lambda_models.LambdaBackend, "update_function_event_invoke_config"),
+    (lambda_models.LambdaFunction, "get_configuration"),
 )
+#: Event sources that invoke Lambda asynchronously on AWS, though moto calls LambdaFunction.invoke synchronously.
+ASYNC_EVENT_SOURCES = frozenset({"aws:s3", "aws:sns"})
 _originals: dict[tuple[type, str], Any] = {}
 _engine: LambdaEngine | None = None
 
@@ -100,13 +107,22 @@ def _function_invoke(self: Any, body: Any, request_headers: Any, response_header
     payload = body.encode() if isinstance(body, str) else (body or b"{}")
     request = InvocationRequest(new_request_id(), payload, self.function_arn)
     engine = installed_engine()
-    if (request_headers or {}).get("x-amz-invocation-type") == "Event":
+    if (request_headers or {}).get("x-amz-invocation-type") == "Event" or _event_source(payload) in ASYNC_EVENT_SOURCES:
         engine.invoke_in_background(self, request)
         return b""
     outcome = engine.invoke(self, request)
     if outcome.error_type is not None:
         response_headers["x-amz-function-error"] = "Unhandled"
     return outcome.payload
+
+
+def _event_source(payload: bytes) -> str | None:
+    """The eventSource of a notification's first record (S3 writes eventSource, SNS EventSource)."""
+    try:
+        record = json.loads(payload)["Records"][0]
+        return record.get("eventSource") or record.get("EventSource")
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return None
 
 
 def _invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
@@ -118,6 +134,8 @@ def _invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
 
 def _update_configuration(self: Any, config_updates: dict[str, Any]) -> dict[str, Any]:
     validation.check_configuration(config_updates)
+    if "DeadLetterConfig" in config_updates:  # moto does not keep it; the asynchronous queue needs it
+        self.dead_letter_config = config_updates["DeadLetterConfig"] or None
     result = _originals[(lambda_models.LambdaFunction, "update_configuration")](self, config_updates)
     if _engine is not None:
         _engine.retire(self.function_arn)
@@ -135,7 +153,31 @@ def _update_function_code(self: Any, updated_spec: dict[str, Any]) -> dict[str, 
 def _create_function(self: Any, spec: dict[str, Any]) -> Any:
     validation.check_configuration(spec)
     validation.check_zip(validation.zip_bytes(spec.get("Code")))
-    return _originals[(lambda_models.LambdaBackend, "create_function")](self, spec)
+    function = _originals[(lambda_models.LambdaBackend, "create_function")](self, spec)
+    if spec.get("DeadLetterConfig"):  # on the stored $LATEST, and on the copy moto returns when Publish=True
+        function.dead_letter_config = spec["DeadLetterConfig"]
+        self.get_function(spec["FunctionName"]).dead_letter_config = spec["DeadLetterConfig"]
+    return function
+
+
+def _get_configuration(self: Any, on_create: bool = False) -> dict[str, Any]:
+    configuration = _originals[(lambda_models.LambdaFunction, "get_configuration")](self, on_create)
+    if getattr(self, "dead_letter_config", None):
+        configuration["DeadLetterConfig"] = self.dead_letter_config
+    return configuration
+
+
+def _put_event_invoke_config(self: Any, function_name: str, config: dict[str, Any]) -> dict[str, Any]:
+    """AWS's Put replaces the function's asynchronous settings (moto 5.2.5 appends a second copy)."""
+    self.get_function(function_name).event_invoke_config = []
+    return _originals[(lambda_models.LambdaBackend, "put_function_event_invoke_config")](self, function_name, config)
+
+
+def _update_event_invoke_config(self: Any, function_name: str, config: dict[str, Any]) -> dict[str, Any]:
+    """AWS's Update changes only the settings given (moto 5.2.5 replaces them all)."""
+    existing = self.get_function(function_name).event_invoke_config
+    merged = {**(existing[-1].config if existing else {}), **config}
+    return _put_event_invoke_config(self, function_name, merged)
 
 
 def _delete_function(self: Any, function_name: str, qualifier: str | None = None) -> None:
@@ -154,6 +196,9 @@ _REPLACEMENTS = {
     (lambda_models.LambdaFunction, "update_function_code"): _update_function_code,
     (lambda_models.LambdaBackend, "create_function"): _create_function,
     (lambda_models.LambdaBackend, "delete_function"): _delete_function,
+    (lambda_models.LambdaBackend, "put_function_event_invoke_config"): _put_event_invoke_config,
+    (lambda_models.LambdaBackend, "update_function_event_invoke_config"): _update_event_invoke_config,
+    (lambda_models.LambdaFunction, "get_configuration"): _get_configuration,
 }
 
 

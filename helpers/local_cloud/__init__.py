@@ -41,6 +41,11 @@ class LocalCloud:
     _server: object = field(repr=False)
     _saved_environ: dict[str, str | None] = field(repr=False, default_factory=dict)
 
+    @property
+    def clock(self):
+        """The workbook clock (retries, schedules, idle reclaim): ``cloud.clock.advance(60)`` jumps a minute."""
+        return self.engine.clock
+
     def __str__(self) -> str:
         return (f"Local AWS running at {self.endpoint_url} (region {self.region}, account {self.account_id}). "
                 "boto3 in this process and in every Lambda environment talks to it; no request leaves this machine.")
@@ -55,8 +60,11 @@ def current() -> LocalCloud | None:
     return _current
 
 
-def start(port: int = 0, *, region: str = DEFAULT_REGION, idle_timeout_s: float | None = None) -> LocalCloud:
-    """Start the local AWS on 127.0.0.1 (a free port by default), or return the one already running."""
+def start(port: int = 0, *, region: str = DEFAULT_REGION, idle_timeout_s: float | None = None,
+          time_scale: float = 1.0) -> LocalCloud:
+    """Start the local AWS on 127.0.0.1 (a free port by default), or return the one already running.
+
+    ``time_scale`` runs the workbook clock faster: workbook seconds per real second."""
     global _current
     with _lock:
         if _current is not None:
@@ -72,7 +80,7 @@ def start(port: int = 0, *, region: str = DEFAULT_REGION, idle_timeout_s: float 
         host, bound_port = server.get_host_and_port()
         endpoint = f"http://{host}:{bound_port}"
         saved = _point_boto3_at(endpoint, region)
-        engine = _new_engine(endpoint, idle_timeout_s)
+        engine = _new_engine(endpoint, idle_timeout_s, time_scale)
         moto_seam.install(engine)
         _current = LocalCloud(endpoint, bound_port, region, ACCOUNT_ID, engine, server, saved)
         return _current
@@ -81,12 +89,13 @@ def start(port: int = 0, *, region: str = DEFAULT_REGION, idle_timeout_s: float 
 WORKDIR_PREFIX = "lambda-workbook-"
 
 
-def _new_engine(endpoint: str, idle_timeout_s: float | None):
+def _new_engine(endpoint: str, idle_timeout_s: float | None, time_scale: float = 1.0):
+    from helpers.clock import WorkbookClock
     from helpers.lambda_service.engine import DEFAULT_IDLE_TIMEOUT_S, LambdaEngine
 
     _remove_orphaned_workdirs()
     workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
-    return LambdaEngine(workdir, endpoint, credentials=FAKE_CREDENTIALS,
+    return LambdaEngine(workdir, endpoint, credentials=FAKE_CREDENTIALS, clock=WorkbookClock(time_scale),
                         idle_timeout_s=DEFAULT_IDLE_TIMEOUT_S if idle_timeout_s is None else idle_timeout_s)
 
 
@@ -112,9 +121,10 @@ def reset() -> None:
 
         from helpers.lambda_service import moto_seam
 
-        cloud.engine.shutdown()
+        old = cloud.engine
+        old.shutdown()
         moto_api_backend.reset()
-        cloud.engine = _new_engine(cloud.endpoint_url, cloud.engine.idle_timeout_s)
+        cloud.engine = _new_engine(cloud.endpoint_url, old.idle_timeout_s, old.clock.time_scale)
         moto_seam.install(cloud.engine)
 
 

@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Run the workbook's local AWS (moto + the Lambda engine).")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--region", default=local_cloud.DEFAULT_REGION, help="default region (default: %(default)s)")
+    parser.add_argument("--time-scale", type=float, default=1.0, metavar="FACTOR",
+                        help="workbook seconds per wall-clock second, for retries and schedules (default: 1)")
     args = parser.parse_args(argv)
 
     stop_requested = threading.Event()
@@ -30,12 +32,16 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     try:
-        cloud = local_cloud.start(args.port, region=args.region)
+        if args.time_scale <= 0:
+            parser.error("--time-scale must be a positive number")
+        cloud = local_cloud.start(args.port, region=args.region, time_scale=args.time_scale)
     except OSError as exc:
         print(f"Could not start the local AWS on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 1
     credentials = " ".join(f"{key}={value}" for key, value in local_cloud.FAKE_CREDENTIALS.items())
     print(f"Local AWS with the Lambda engine: {cloud.endpoint_url}")
+    if args.time_scale != 1:
+        print(f"The workbook clock runs {args.time_scale:g} times faster than real time.")
     print("Nothing here reaches real AWS. Try, in another terminal:")
     if os.name == "nt":
         print(f"  set AWS_ENDPOINT_URL={cloud.endpoint_url} & set AWS_DEFAULT_REGION={cloud.region} & "

@@ -24,6 +24,9 @@ EXPECTED_SIGNATURES = {
     (lambda_models.LambdaFunction, "update_function_code"): ["self", "updated_spec"],
     (lambda_models.LambdaBackend, "create_function"): ["self", "spec"],
     (lambda_models.LambdaBackend, "delete_function"): ["self", "function_name", "qualifier"],
+    (lambda_models.LambdaBackend, "put_function_event_invoke_config"): ["self", "function_name", "config"],
+    (lambda_models.LambdaBackend, "update_function_event_invoke_config"): ["self", "function_name", "config"],
+    (lambda_models.LambdaFunction, "get_configuration"): ["self", "on_create"],
 }
 
 
