@@ -1,0 +1,1 @@
+"""Triggers: the EventBridge scheduler and event routing (more to come: HTTP front door, pollers)."""
