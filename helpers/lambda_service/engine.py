@@ -235,7 +235,9 @@ class LambdaEngine:
             return
         logs = fn.logs_backend
         group, stream = f"/aws/lambda/{fn.function_name}", outcome.log_stream_name
-        events = [{"timestamp": int(self.clock.now() * 1000), "message": event} for event in outcome.log_events]
+        # Real time, not workbook time: CloudWatch Logs refuses events more than 2 hours in the future, and an
+        # advanced workbook clock can be days ahead. (The events themselves carry workbook time.)
+        events = [{"timestamp": int(time.time() * 1000), "message": event} for event in outcome.log_events]
         for attempt in range(2):
             try:
                 if attempt or (group, stream) not in self._streams:

@@ -11,6 +11,8 @@ moto stays the control plane (functions, versions, aliases, layers, configuratio
 * ``LambdaBackend.delete_function``: a deleted function's environments stop.
 * ``DeadLetterConfig`` is kept (moto drops it) and shown by ``get_configuration``; the event invoke config is
   replaced by Put and merged by Update, as on AWS. S3 and SNS notifications are queued asynchronously.
+* ``events.Rule.send_to_targets`` and ``events.EventsBackend.put_rule``: EventBridge delivers to Lambda targets
+  (asynchronously), skips disabled and schedule-only rules, and validates schedule expressions.
 
 ``tests/unit/test_moto_seam.py`` fails loudly if any of these moves in a moto upgrade.
 """
@@ -22,9 +24,10 @@ import logging
 from typing import Any
 
 from moto.awslambda import models as lambda_models
+from moto.awslambda import responses as lambda_responses
 from moto.awslambda.exceptions import LambdaClientError
 from moto.core.exceptions import JsonRESTError
-from moto.awslambda import responses as lambda_responses
+from moto.events import models as events_models
 
 from helpers.runtime.environment import InvocationRequest
 
@@ -44,6 +47,8 @@ PATCHED = (
     (lambda_models.LambdaBackend, "put_function_event_invoke_config"),
     (lambda_models.LambdaBackend, "update_function_event_invoke_config"),
     (lambda_models.LambdaFunction, "get_configuration"),
+    (events_models.Rule, "send_to_targets"),
+    (events_models.EventsBackend, "put_rule"),
 )
 #: Event sources that invoke Lambda asynchronously on AWS, though moto calls LambdaFunction.invoke synchronously.
 ASYNC_EVENT_SOURCES = frozenset({"aws:s3", "aws:sns"})
@@ -187,6 +192,48 @@ def _delete_function(self: Any, function_name: str, qualifier: str | None = None
         _engine.retire(arn)
 
 
+def _send_to_targets(self: Any, original_event: dict[str, Any], transform_input: bool = True) -> None:
+    """``Rule.send_to_targets`` for PutEvents: disabled and schedule-only rules take no events; Lambda targets
+    are invoked asynchronously (moto 5.2.5 raises NotImplementedError for them)."""
+    from helpers.triggers import eventbridge
+
+    if self.state != "ENABLED" or not self.event_pattern.get_pattern():
+        return
+    if not self.event_pattern.matches_event(original_event):
+        return
+    event = {key: value for key, value in original_event.items() if key != "ingestion-time"}
+    if isinstance(event.get("time"), (int, float)):  # moto keeps epoch seconds; AWS sends ISO 8601
+        event["time"] = eventbridge.iso_time(event["time"])
+    eventbridge.deliver(self, event, installed_engine(),
+                        lambda targets, _event: send_with_moto(self, targets, original_event, transform_input))
+
+
+def send_with_moto(rule: Any, targets: list[dict[str, Any]], event: dict[str, Any], transform_input: bool = True) -> None:
+    """Send to non-Lambda targets (SQS, logs, other buses) with moto's own code."""
+    saved = rule.targets
+    rule.targets = targets
+    try:
+        _originals[(events_models.Rule, "send_to_targets")](rule, event, transform_input)
+    finally:
+        rule.targets = saved
+
+
+def _put_rule(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    """``EventsBackend.put_rule``: schedule expressions validated as AWS does (moto accepts cron(bogus))."""
+    from moto.events.exceptions import ValidationException as EventsValidationException
+
+    from helpers.triggers.schedule import is_valid
+
+    expression = kwargs.get("scheduled_expression")
+    if expression and not is_valid(expression):
+        raise EventsValidationException("Parameter ScheduleExpression is not valid.")
+    rule = _originals[(events_models.EventsBackend, "put_rule")](self, name, *args, **kwargs)
+    scheduler = getattr(_engine, "scheduler", None)
+    if expression and scheduler is not None:
+        scheduler.rule_created(rule)
+    return rule
+
+
 _REPLACEMENTS = {
     (lambda_responses.LambdaResponse, "invoke"): _response_invoke,
     (lambda_responses.LambdaResponse, "_enrich_response"): staticmethod(_enrich_response),
@@ -199,6 +246,8 @@ _REPLACEMENTS = {
     (lambda_models.LambdaBackend, "put_function_event_invoke_config"): _put_event_invoke_config,
     (lambda_models.LambdaBackend, "update_function_event_invoke_config"): _update_event_invoke_config,
     (lambda_models.LambdaFunction, "get_configuration"): _get_configuration,
+    (events_models.Rule, "send_to_targets"): _send_to_targets,
+    (events_models.EventsBackend, "put_rule"): _put_rule,
 }
 
 

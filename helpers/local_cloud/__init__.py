@@ -94,9 +94,14 @@ def _new_engine(endpoint: str, idle_timeout_s: float | None, time_scale: float =
     from helpers.lambda_service.engine import DEFAULT_IDLE_TIMEOUT_S, LambdaEngine
 
     _remove_orphaned_workdirs()
+    from helpers.lambda_service.moto_seam import send_with_moto
+    from helpers.triggers.eventbridge import Scheduler
+
     workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
-    return LambdaEngine(workdir, endpoint, credentials=FAKE_CREDENTIALS, clock=WorkbookClock(time_scale),
-                        idle_timeout_s=DEFAULT_IDLE_TIMEOUT_S if idle_timeout_s is None else idle_timeout_s)
+    engine = LambdaEngine(workdir, endpoint, credentials=FAKE_CREDENTIALS, clock=WorkbookClock(time_scale),
+                          idle_timeout_s=DEFAULT_IDLE_TIMEOUT_S if idle_timeout_s is None else idle_timeout_s)
+    engine.scheduler = Scheduler(engine.clock, engine, send_with_moto)  # EventBridge schedules, on the same clock
+    return engine
 
 
 def _remove_orphaned_workdirs() -> None:

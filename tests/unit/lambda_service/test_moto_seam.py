@@ -12,6 +12,7 @@ import moto
 import pytest
 from moto.awslambda import models as lambda_models
 from moto.awslambda import responses as lambda_responses
+from moto.events import models as events_models
 
 from helpers.lambda_service import moto_seam
 
@@ -27,6 +28,9 @@ EXPECTED_SIGNATURES = {
     (lambda_models.LambdaBackend, "put_function_event_invoke_config"): ["self", "function_name", "config"],
     (lambda_models.LambdaBackend, "update_function_event_invoke_config"): ["self", "function_name", "config"],
     (lambda_models.LambdaFunction, "get_configuration"): ["self", "on_create"],
+    (events_models.Rule, "send_to_targets"): ["self", "original_event", "transform_input"],
+    (events_models.EventsBackend, "put_rule"): ["self", "name", "description", "event_bus_arn", "event_pattern",
+                                                "role_arn", "scheduled_expression", "state", "managed_by", "tags"],
 }
 
 
