@@ -13,6 +13,10 @@ moto stays the control plane (functions, versions, aliases, layers, configuratio
   replaced by Put and merged by Update, as on AWS. S3 and SNS notifications are queued asynchronously.
 * ``events.Rule.send_to_targets`` and ``events.EventsBackend.put_rule``: EventBridge delivers to Lambda targets
   (asynchronously), skips disabled and schedule-only rules, and validates schedule expressions.
+* ``LambdaBackend.create_event_source_mapping``: SQS mappings leave moto's inline path (one message per
+  invocation, inside SendMessage); the workbook's pollers run them.
+* ``SQSBackend.is_message_valid_based_on_retention_period``: the same rule, in constant time (moto's is O(n)
+  per message received).
 
 ``tests/unit/test_moto_seam.py`` fails loudly if any of these moves in a moto upgrade.
 """
@@ -28,6 +32,7 @@ from moto.awslambda import responses as lambda_responses
 from moto.awslambda.exceptions import LambdaClientError
 from moto.core.exceptions import JsonRESTError
 from moto.events import models as events_models
+from moto.sqs import models as sqs_models
 
 from helpers.runtime.environment import InvocationRequest
 
@@ -49,6 +54,8 @@ PATCHED = (
     (lambda_models.LambdaFunction, "get_configuration"),
     (events_models.Rule, "send_to_targets"),
     (events_models.EventsBackend, "put_rule"),
+    (lambda_models.LambdaBackend, "create_event_source_mapping"),
+    (sqs_models.SQSBackend, "is_message_valid_based_on_retention_period"),
 )
 #: Event sources that invoke Lambda asynchronously on AWS, though moto calls LambdaFunction.invoke synchronously.
 ASYNC_EVENT_SOURCES = frozenset({"aws:s3", "aws:sns"})
@@ -234,6 +241,27 @@ def _put_rule(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
     return rule
 
 
+def _create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
+    """SQS mappings are run by the workbook's pollers (helpers/triggers/sqs_poller.py), not inside SendMessage."""
+    mapping = _originals[(lambda_models.LambdaBackend, "create_event_source_mapping")](self, spec)
+    if mapping.event_source_arn.startswith("arn:aws:sqs:"):
+        from moto.sqs.models import sqs_backends
+
+        for queue in sqs_backends[self.account_id][self.region_name].queues.values():
+            if queue.queue_arn == mapping.event_source_arn:
+                queue.lambda_event_source_mappings.pop(mapping.function_arn, None)
+    return mapping
+
+
+def _retention_check(self: Any, queue_name: str, message: Any) -> bool:
+    """The same rule as moto's, without computing every queue attribute for every message received (which
+    makes a receive from a queue of 1,000 messages take a second)."""
+    import time as _time
+
+    retention_s = int(self.get_queue(queue_name).message_retention_period)
+    return retention_s + message.sent_timestamp / 1000 > _time.time()
+
+
 _REPLACEMENTS = {
     (lambda_responses.LambdaResponse, "invoke"): _response_invoke,
     (lambda_responses.LambdaResponse, "_enrich_response"): staticmethod(_enrich_response),
@@ -248,6 +276,8 @@ _REPLACEMENTS = {
     (lambda_models.LambdaFunction, "get_configuration"): _get_configuration,
     (events_models.Rule, "send_to_targets"): _send_to_targets,
     (events_models.EventsBackend, "put_rule"): _put_rule,
+    (lambda_models.LambdaBackend, "create_event_source_mapping"): _create_event_source_mapping,
+    (sqs_models.SQSBackend, "is_message_valid_based_on_retention_period"): _retention_check,
 }
 
 

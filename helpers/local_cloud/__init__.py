@@ -96,11 +96,13 @@ def _new_engine(endpoint: str, idle_timeout_s: float | None, time_scale: float =
     _remove_orphaned_workdirs()
     from helpers.lambda_service.moto_seam import send_with_moto
     from helpers.triggers.eventbridge import Scheduler
+    from helpers.triggers.sqs_poller import SQSPollers
 
     workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
     engine = LambdaEngine(workdir, endpoint, credentials=FAKE_CREDENTIALS, clock=WorkbookClock(time_scale),
                           idle_timeout_s=DEFAULT_IDLE_TIMEOUT_S if idle_timeout_s is None else idle_timeout_s)
     engine.scheduler = Scheduler(engine.clock, engine, send_with_moto)  # EventBridge schedules, on the same clock
+    engine.sqs_pollers = SQSPollers(engine)  # SQS event source mappings
     return engine
 
 

@@ -13,6 +13,7 @@ import pytest
 from moto.awslambda import models as lambda_models
 from moto.awslambda import responses as lambda_responses
 from moto.events import models as events_models
+from moto.sqs import models as sqs_models
 
 from helpers.lambda_service import moto_seam
 
@@ -29,6 +30,8 @@ EXPECTED_SIGNATURES = {
     (lambda_models.LambdaBackend, "update_function_event_invoke_config"): ["self", "function_name", "config"],
     (lambda_models.LambdaFunction, "get_configuration"): ["self", "on_create"],
     (events_models.Rule, "send_to_targets"): ["self", "original_event", "transform_input"],
+    (lambda_models.LambdaBackend, "create_event_source_mapping"): ["self", "spec"],
+    (sqs_models.SQSBackend, "is_message_valid_based_on_retention_period"): ["self", "queue_name", "message"],
     (events_models.EventsBackend, "put_rule"): ["self", "name", "description", "event_bus_arn", "event_pattern",
                                                 "role_arn", "scheduled_expression", "state", "managed_by", "tags"],
 }
