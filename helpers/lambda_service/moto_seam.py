@@ -17,6 +17,10 @@ moto stays the control plane (functions, versions, aliases, layers, configuratio
   invocation, inside SendMessage); the workbook's pollers run them.
 * ``SQSBackend.is_message_valid_based_on_retention_period``: the same rule, in constant time (moto's is O(n)
   per message received).
+* ``s3.notifications._invoke_awslambda``, ``S3Backend.put_bucket_notification_configuration`` and
+  ``sns.Subscription.publish``: S3 and SNS events in AWS's shape (helpers/event_builder.py), queued
+  asynchronously; S3 requires the function's permission (add_permission); a deleted function's subscription does
+  not break Publish.
 
 ``tests/unit/test_moto_seam.py`` fails loudly if any of these moves in a moto upgrade.
 """
@@ -32,6 +36,9 @@ from moto.awslambda import responses as lambda_responses
 from moto.awslambda.exceptions import LambdaClientError
 from moto.core.exceptions import JsonRESTError
 from moto.events import models as events_models
+from moto.s3 import models as s3_models
+from moto.s3 import notifications as s3_notifications
+from moto.sns import models as sns_models
 from moto.sqs import models as sqs_models
 
 from helpers.runtime.environment import InvocationRequest
@@ -56,6 +63,9 @@ PATCHED = (
     (events_models.EventsBackend, "put_rule"),
     (lambda_models.LambdaBackend, "create_event_source_mapping"),
     (sqs_models.SQSBackend, "is_message_valid_based_on_retention_period"),
+    (s3_notifications, "_invoke_awslambda"),
+    (s3_models.S3Backend, "put_bucket_notification_configuration"),
+    (sns_models.Subscription, "publish"),
 )
 #: Event sources that invoke Lambda asynchronously on AWS, though moto calls LambdaFunction.invoke synchronously.
 ASYNC_EVENT_SOURCES = frozenset({"aws:s3", "aws:sns"})
@@ -262,6 +272,82 @@ def _retention_check(self: Any, queue_name: str, message: Any) -> bool:
     return retention_s + message.sent_timestamp / 1000 > _time.time()
 
 
+def _s3_invoke_lambda(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
+    """S3 notifications: AWS's event shape (helpers/event_builder.py), queued asynchronously as S3 does."""
+    from urllib.parse import unquote_plus
+
+    from moto.awslambda.utils import get_backend
+
+    from helpers.event_builder import s3_event
+
+    record = event_body["Records"][0]
+    s3 = record["s3"]
+    event = s3_event(s3["bucket"]["name"], unquote_plus(s3["object"]["key"]), event_name=record["eventName"],
+                     size=s3["object"].get("size", 0), etag=s3["object"].get("eTag", ""),
+                     region=record.get("awsRegion", region_name), account_id=account_id,
+                     configuration_id=s3.get("configurationId", ""))
+    try:
+        function = get_backend(account_id, region_name).get_function(fn_arn)
+    except Exception:  # noqa: BLE001 - deleted since the notification was set up: S3 drops the event
+        return
+    installed_engine().invoke_in_background(
+        function, InvocationRequest(new_request_id(), json.dumps(event).encode(), function.function_arn))
+
+
+def _put_bucket_notification_configuration(self: Any, bucket_name: str, notification_config: dict[str, Any]) -> None:
+    """S3 checks that each Lambda destination lets s3.amazonaws.com invoke it (add_permission), as on AWS."""
+    from moto.awslambda.utils import get_backend
+    from moto.s3.exceptions import InvalidArgumentError
+
+    from .resource_policy import allows
+
+    bucket = self.get_bucket(bucket_name)
+    previous = bucket.notification_configuration
+    _originals[(s3_models.S3Backend, "put_bucket_notification_configuration")](self, bucket_name, notification_config)
+    for notification in (bucket.notification_configuration.cloud_function if bucket.notification_configuration else []):
+        region = notification.arn.split(":")[3]
+        try:
+            function = get_backend(self.account_id, region).get_function(notification.arn)
+            permitted = allows(function, "s3.amazonaws.com", f"arn:aws:s3:::{bucket_name}", self.account_id)
+        except Exception:  # noqa: BLE001 - no such function
+            permitted = False
+        if not permitted:
+            bucket.notification_configuration = previous
+            raise InvalidArgumentError("Unable to validate the following destination configurations",
+                                       notification.arn, "Not authorized to invoke function")
+
+
+def _subscription_publish(self: Any, message: str, message_id: str, subject: str | None = None,
+                          message_attributes: dict[str, Any] | None = None, group_id: str | None = None,
+                          deduplication_id: str | None = None, message_structure: str | None = None) -> None:
+    """SNS to Lambda: AWS's event shape with the real attributes, asynchronous; a subscription whose function is
+    gone does not stop delivery to the others (moto 5.2.5 fails the whole Publish)."""
+    if self.protocol != "lambda":
+        return _originals[(sns_models.Subscription, "publish")](
+            self, message, message_id, subject, message_attributes, group_id, deduplication_id, message_structure)
+    from moto.awslambda.utils import get_backend
+
+    from helpers.event_builder import sns_event
+
+    if self._filter_policy_matcher is not None and not self._filter_policy_matcher.matches(message_attributes,
+                                                                                           message):
+        return
+    if message_structure == "json":
+        message = self._parse_message_structure(message, self.protocol)
+    attributes = {name: {"DataType": value["Type"],
+                         ("BinaryValue" if value["Type"].startswith("Binary") else "StringValue"): str(value["Value"])}
+                  for name, value in (message_attributes or {}).items()}
+    event = sns_event(self.topic.arn, message, subject=subject, message_attributes=attributes,
+                      subscription_arn=self.arn, message_id=message_id)
+    try:
+        function = get_backend(self.account_id, self.endpoint.split(":")[3]).get_function(self.endpoint)
+    except Exception:  # noqa: BLE001 - the function was deleted: SNS retries it for a while, then gives up
+        logging.getLogger(__name__).info("SNS subscription %s: function %s does not exist", self.arn, self.endpoint)
+        return
+    installed_engine().invoke_in_background(
+        function, InvocationRequest(new_request_id(), json.dumps(event).encode(), function.function_arn))
+
+
 _REPLACEMENTS = {
     (lambda_responses.LambdaResponse, "invoke"): _response_invoke,
     (lambda_responses.LambdaResponse, "_enrich_response"): staticmethod(_enrich_response),
@@ -278,6 +364,9 @@ _REPLACEMENTS = {
     (events_models.EventsBackend, "put_rule"): _put_rule,
     (lambda_models.LambdaBackend, "create_event_source_mapping"): _create_event_source_mapping,
     (sqs_models.SQSBackend, "is_message_valid_based_on_retention_period"): _retention_check,
+    (s3_notifications, "_invoke_awslambda"): _s3_invoke_lambda,
+    (s3_models.S3Backend, "put_bucket_notification_configuration"): _put_bucket_notification_configuration,
+    (sns_models.Subscription, "publish"): _subscription_publish,
 }
 
 

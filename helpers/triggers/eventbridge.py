@@ -33,10 +33,10 @@ def iso_time(moment: datetime | float) -> str:
 
 
 def scheduled_event(rule: Any, moment: datetime) -> dict[str, Any]:
-    """The event a scheduled rule sends (detail-type "Scheduled Event", source "aws.events")."""
-    return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
-            "account": rule.account_id, "time": iso_time(moment), "region": rule.region_name,
-            "resources": [rule.arn], "detail": {}}
+    """The event a scheduled rule sends (the shape lives in helpers/event_builder.py)."""
+    from helpers.event_builder import scheduled_event as build
+
+    return build(rule.arn, account_id=rule.account_id, region=rule.region_name, time=moment)
 
 
 def target_payload(target: dict[str, Any], event: dict[str, Any]) -> str:

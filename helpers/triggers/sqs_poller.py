@@ -41,31 +41,16 @@ def _queue_lock(queue_arn: str) -> threading.Lock:
         return _queue_locks.setdefault(queue_arn, threading.Lock())
 
 
-def sqs_record(message: Any, queue_arn: str, region: str) -> dict[str, Any]:
-    """One message as Lambda hands it to the function."""
-    attributes = {
-        "ApproximateReceiveCount": str(message.approximate_receive_count),
-        "SentTimestamp": str(message.sent_timestamp),
-        "SenderId": message.sender_id,
-        "ApproximateFirstReceiveTimestamp": str(message.approximate_first_receive_timestamp),
-    }
-    if message.group_id:
-        attributes.update({"MessageGroupId": message.group_id, "SequenceNumber": str(message.sequence_number),
-                           "MessageDeduplicationId": message.deduplication_id or ""})
-    return {
-        "messageId": message.id,
-        "receiptHandle": message.receipt_handle,
-        "body": message.body,
-        "attributes": attributes,
-        "messageAttributes": {
-            name: {"stringValue": value.get("StringValue"), "binaryValue": value.get("BinaryValue"),
-                   "stringListValues": [], "binaryListValues": [], "dataType": value.get("DataType")}
-            for name, value in (message.message_attributes or {}).items()},
-        "md5OfBody": message.body_md5,
-        "eventSource": "aws:sqs",
-        "eventSourceARN": queue_arn,
-        "awsRegion": region,
-    }
+def sqs_record(message: Any, queue_arn: str) -> dict[str, Any]:
+    """One moto message as Lambda hands it to the function (the shape lives in helpers/event_builder.py)."""
+    from helpers.event_builder import sqs_record as build
+
+    return build(message.id, message.receipt_handle, message.body, queue_arn=queue_arn,
+                 receive_count=message.approximate_receive_count, sent_timestamp_ms=message.sent_timestamp,
+                 first_receive_timestamp_ms=message.approximate_first_receive_timestamp, sender_id=message.sender_id,
+                 message_attributes=message.message_attributes, md5_of_body=message.body_md5,
+                 group_id=message.group_id, sequence_number=message.sequence_number,
+                 deduplication_id=message.deduplication_id)
 
 
 def failed_message_ids(payload: bytes, message_ids: list[str]) -> set[str] | None:
@@ -167,7 +152,7 @@ class SQSPollers:
                 if not more:
                     time.sleep(min(0.05, max((deadline - clock.now()) / clock.time_scale, 0.001)))
         function = lambda_backend(account, region).get_function(mapping.function_arn)
-        event = {"Records": [sqs_record(message, mapping.event_source_arn, region) for message in messages]}
+        event = {"Records": [sqs_record(message, mapping.event_source_arn) for message in messages]}
         request = InvocationRequest(str(uuid.uuid4()), json.dumps(event).encode(), function.function_arn)
         outcome = self.engine.invoke(function, request)
         ids = [message.id for message in messages]

@@ -151,6 +151,8 @@ def test_s3_notifications_are_asynchronous(lambda_client, logs_client, deploy, c
     s3 = boto3.client("s3")
     bucket = f"uploads-{time.monotonic_ns()}"
     s3.create_bucket(Bucket=bucket)
+    lambda_client.add_permission(FunctionName=name, StatementId="s3", Action="lambda:InvokeFunction",
+                                 Principal="s3.amazonaws.com", SourceArn=f"arn:aws:s3:::{bucket}")
     s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
         "LambdaFunctionConfigurations": [{"LambdaFunctionArn": cloud_function_arn(cloud, name),
                                           "Events": ["s3:ObjectCreated:*"]}]})

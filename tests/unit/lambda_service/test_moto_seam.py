@@ -13,6 +13,9 @@ import pytest
 from moto.awslambda import models as lambda_models
 from moto.awslambda import responses as lambda_responses
 from moto.events import models as events_models
+from moto.s3 import models as s3_models
+from moto.s3 import notifications as s3_notifications
+from moto.sns import models as sns_models
 from moto.sqs import models as sqs_models
 
 from helpers.lambda_service import moto_seam
@@ -32,6 +35,10 @@ EXPECTED_SIGNATURES = {
     (events_models.Rule, "send_to_targets"): ["self", "original_event", "transform_input"],
     (lambda_models.LambdaBackend, "create_event_source_mapping"): ["self", "spec"],
     (sqs_models.SQSBackend, "is_message_valid_based_on_retention_period"): ["self", "queue_name", "message"],
+    (s3_notifications, "_invoke_awslambda"): ["account_id", "event_body", "fn_arn", "region_name"],
+    (s3_models.S3Backend, "put_bucket_notification_configuration"): ["self", "bucket_name", "notification_config"],
+    (sns_models.Subscription, "publish"): ["self", "message", "message_id", "subject", "message_attributes",
+                                          "group_id", "deduplication_id", "message_structure"],
     (events_models.EventsBackend, "put_rule"): ["self", "name", "description", "event_bus_arn", "event_pattern",
                                                 "role_arn", "scheduled_expression", "state", "managed_by", "tags"],
 }
@@ -47,7 +54,8 @@ def test_every_patched_method_is_covered_here():
     assert set(moto_seam.PATCHED) == set(EXPECTED_SIGNATURES)
 
 
-@pytest.mark.parametrize(("owner", "name"), list(EXPECTED_SIGNATURES), ids=lambda value: getattr(value, "__name__", value))
+@pytest.mark.parametrize(("owner", "name"), list(EXPECTED_SIGNATURES),
+                         ids=[f"{owner.__name__}.{name}" for owner, name in EXPECTED_SIGNATURES])
 def test_seam_method_exists_with_the_expected_signature(owner, name):
     original = moto_seam._originals.get((owner, name), getattr(owner, name, None))
     assert original is not None, f"moto no longer has {owner.__name__}.{name}"

@@ -1,0 +1,103 @@
+"""S3 and SNS trigger Lambda asynchronously, with AWS's event shapes and rules."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+RECORDER = "import json\ndef handler(event, context):\n    print('EVENT ' + json.dumps(event))\n    return 'ok'\n"
+
+
+def recorded_events(logs_client, name: str) -> list[dict]:
+    group = f"/aws/lambda/{name}"
+    try:
+        streams = logs_client.describe_log_streams(logGroupName=group)["logStreams"]
+    except logs_client.exceptions.ResourceNotFoundException:
+        return []
+    return [json.loads(event["message"][6:]) for stream in streams
+            for event in logs_client.get_log_events(logGroupName=group, logStreamName=stream["logStreamName"])["events"]
+            if event["message"].startswith("EVENT ")]
+
+
+def function_arn(cloud, name: str) -> str:
+    return f"arn:aws:lambda:{cloud.region}:{cloud.account_id}:function:{name}"
+
+
+def test_s3_needs_the_functions_permission(lambda_client, deploy, cloud):
+    name = deploy("recorder.handler", files={"recorder.py": RECORDER})
+    s3 = boto3.client("s3")
+    bucket = f"photos-{time.monotonic_ns()}"
+    s3.create_bucket(Bucket=bucket)
+    configuration = {"LambdaFunctionConfigurations": [
+        {"LambdaFunctionArn": function_arn(cloud, name), "Events": ["s3:ObjectCreated:*"]}]}
+    with pytest.raises(ClientError) as caught:
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=configuration)
+    assert caught.value.response["Error"]["Code"] == "InvalidArgument"
+    assert "Unable to validate the following destination configurations" in caught.value.response["Error"]["Message"]
+    lambda_client.add_permission(FunctionName=name, StatementId="s3-invoke", Action="lambda:InvokeFunction",
+                                 Principal="s3.amazonaws.com", SourceArn=f"arn:aws:s3:::{bucket}")
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=configuration)
+
+
+def test_s3_events_have_aws_shape_and_filters(lambda_client, logs_client, deploy, cloud):
+    name = deploy("recorder.handler", files={"recorder.py": RECORDER})
+    s3 = boto3.client("s3")
+    bucket = f"uploads-{time.monotonic_ns()}"
+    s3.create_bucket(Bucket=bucket)
+    lambda_client.add_permission(FunctionName=name, StatementId="s3-invoke", Action="lambda:InvokeFunction",
+                                 Principal="s3.amazonaws.com", SourceArn=f"arn:aws:s3:::{bucket}")
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"LambdaFunctionConfigurations": [{
+        "LambdaFunctionArn": function_arn(cloud, name), "Events": ["s3:ObjectCreated:*"],
+        "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "in/"}, {"Name": "suffix", "Value": ".jpg"}]}}}]})
+    s3.put_object(Bucket=bucket, Key="in/my photo.jpg", Body=b"12345")
+    s3.put_object(Bucket=bucket, Key="in/notes.txt", Body=b"x")  # suffix does not match
+    s3.put_object(Bucket=bucket, Key="out/other.jpg", Body=b"x")  # prefix does not match
+    assert cloud.engine.wait_for_background(30)
+    (event,) = recorded_events(logs_client, name)
+    (record,) = event["Records"]
+    assert record["eventSource"] == "aws:s3" and record["eventName"] == "ObjectCreated:Put"
+    assert record["s3"]["bucket"]["name"] == bucket and record["s3"]["bucket"]["arn"] == f"arn:aws:s3:::{bucket}"
+    assert record["s3"]["object"]["key"] == "in/my+photo.jpg"  # URL-encoded, the slash kept, as S3 sends it
+    assert record["s3"]["object"]["size"] == 5
+    assert {"userIdentity", "requestParameters", "responseElements"} <= set(record)
+
+
+def test_sns_fans_out_with_filter_policies_and_real_attributes(lambda_client, logs_client, deploy, cloud):
+    sns = boto3.client("sns")
+    topic = sns.create_topic(Name=f"orders-{time.monotonic_ns()}")["TopicArn"]
+    everything = deploy("recorder.handler", files={"recorder.py": RECORDER})
+    only_big = deploy("recorder.handler", files={"recorder.py": RECORDER})
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn(cloud, everything))
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn(cloud, only_big),
+                  Attributes={"FilterPolicy": json.dumps({"size": ["big"]})})
+    sns.publish(TopicArn=topic, Message="small order", Subject="order",
+                MessageAttributes={"size": {"DataType": "String", "StringValue": "small"}})
+    sns.publish(TopicArn=topic, Message="big order",
+                MessageAttributes={"size": {"DataType": "String", "StringValue": "big"}})
+    assert cloud.engine.wait_for_background(30)
+    got_all = sorted(event["Records"][0]["Sns"]["Message"] for event in recorded_events(logs_client, everything))
+    got_big = [event["Records"][0]["Sns"]["Message"] for event in recorded_events(logs_client, only_big)]
+    assert got_all == ["big order", "small order"] and got_big == ["big order"]
+    record = next(event for event in recorded_events(logs_client, everything)
+                  if event["Records"][0]["Sns"]["Message"] == "small order")["Records"][0]
+    assert record["EventSource"] == "aws:sns" and record["Sns"]["TopicArn"] == topic
+    assert record["Sns"]["MessageAttributes"] == {"size": {"Type": "String", "Value": "small"}}
+    assert record["Sns"]["Subject"] == "order" and record["EventSubscriptionArn"].startswith(topic + ":")
+
+
+def test_a_subscription_to_a_deleted_function_does_not_break_publishing(lambda_client, logs_client, deploy, cloud):
+    sns = boto3.client("sns")
+    topic = sns.create_topic(Name=f"news-{time.monotonic_ns()}")["TopicArn"]
+    alive = deploy("recorder.handler", files={"recorder.py": RECORDER})
+    doomed = deploy("recorder.handler", files={"recorder.py": RECORDER})
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn(cloud, doomed))
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn(cloud, alive))
+    lambda_client.delete_function(FunctionName=doomed)
+    sns.publish(TopicArn=topic, Message="still delivered")
+    assert cloud.engine.wait_for_background(30)
+    assert [event["Records"][0]["Sns"]["Message"] for event in recorded_events(logs_client, alive)] == [
+        "still delivered"]
