@@ -259,9 +259,9 @@ class LambdaEngine:
             self._stopped.set()
             envs = [env for pool in self._pools.values() for env in pool]
             self._pools.clear()
-        pollers = getattr(self, "sqs_pollers", None)
-        if pollers is not None:
-            pollers.stop()
+        for trigger in (getattr(self, "sqs_pollers", None), getattr(self, "front_door", None)):
+            if trigger is not None:
+                trigger.stop()
         for env in envs:
             env.shutdown()
         self.clock.stop()

@@ -21,6 +21,8 @@ moto stays the control plane (functions, versions, aliases, layers, configuratio
   ``sns.Subscription.publish``: S3 and SNS events in AWS's shape (helpers/event_builder.py), queued
   asynchronously; S3 requires the function's permission (add_permission); a deleted function's subscription does
   not break Publish.
+* ``LambdaFunction.create_url_config`` and ``ApiGatewayV2Response.create_api``: function URLs and HTTP API
+  endpoints on the workbook's HTTP front door (helpers/triggers/http_front_door.py); HTTP API quick-create.
 
 ``tests/unit/test_moto_seam.py`` fails loudly if any of these moves in a moto upgrade.
 """
@@ -35,6 +37,7 @@ from moto.awslambda import models as lambda_models
 from moto.awslambda import responses as lambda_responses
 from moto.awslambda.exceptions import LambdaClientError
 from moto.core.exceptions import JsonRESTError
+from moto.apigatewayv2 import responses as apigatewayv2_responses
 from moto.events import models as events_models
 from moto.s3 import models as s3_models
 from moto.s3 import notifications as s3_notifications
@@ -66,6 +69,8 @@ PATCHED = (
     (s3_notifications, "_invoke_awslambda"),
     (s3_models.S3Backend, "put_bucket_notification_configuration"),
     (sns_models.Subscription, "publish"),
+    (lambda_models.LambdaFunction, "create_url_config"),
+    (apigatewayv2_responses.ApiGatewayV2Response, "create_api"),
 )
 #: Event sources that invoke Lambda asynchronously on AWS, though moto calls LambdaFunction.invoke synchronously.
 ASYNC_EVENT_SOURCES = frozenset({"aws:s3", "aws:sns"})
@@ -348,6 +353,34 @@ def _subscription_publish(self: Any, message: str, message_id: str, subject: str
         function, InvocationRequest(new_request_id(), json.dumps(event).encode(), function.function_arn))
 
 
+def _create_url_config(self: Any, config: dict[str, Any]) -> Any:
+    """A function URL that works from this machine: on the workbook's HTTP front door."""
+    url_config = _originals[(lambda_models.LambdaFunction, "create_url_config")](self, config)
+    front_door = getattr(_engine, "front_door", None)
+    if front_door is not None:
+        url_id = url_config.url.split("//", 1)[1].split(".", 1)[0]
+        url_config.url = front_door.function_url(url_id)
+    return url_config
+
+
+def _create_http_api(self: Any) -> tuple[int, dict[str, str], str]:
+    """HTTP APIs on the front door, and quick-create (``Target``): a Lambda integration and a $default route."""
+    status, headers, body = _originals[(apigatewayv2_responses.ApiGatewayV2Response, "create_api")](self)
+    params = json.loads(self.body)
+    api = self.apigatewayv2_backend.get_api(json.loads(body)["apiId"])
+    target = params.get("target")
+    if target:
+        integration = api.create_integration(connection_type="INTERNET", description="", integration_method="POST",
+                                             integration_type="AWS_PROXY", integration_uri=target,
+                                             payload_format_version="2.0")
+        api.create_route(api_key_required=False, authorization_scopes=[],
+                         route_key=params.get("routeKey") or "$default", target=f"integrations/{integration.id}")
+    front_door = getattr(_engine, "front_door", None)
+    if front_door is not None:
+        api.api_endpoint = front_door.http_api_url(api.api_id)
+    return status, headers, json.dumps(api.to_json())
+
+
 _REPLACEMENTS = {
     (lambda_responses.LambdaResponse, "invoke"): _response_invoke,
     (lambda_responses.LambdaResponse, "_enrich_response"): staticmethod(_enrich_response),
@@ -367,6 +400,8 @@ _REPLACEMENTS = {
     (s3_notifications, "_invoke_awslambda"): _s3_invoke_lambda,
     (s3_models.S3Backend, "put_bucket_notification_configuration"): _put_bucket_notification_configuration,
     (sns_models.Subscription, "publish"): _subscription_publish,
+    (lambda_models.LambdaFunction, "create_url_config"): _create_url_config,
+    (apigatewayv2_responses.ApiGatewayV2Response, "create_api"): _create_http_api,
 }
 
 

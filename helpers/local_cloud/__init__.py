@@ -96,6 +96,7 @@ def _new_engine(endpoint: str, idle_timeout_s: float | None, time_scale: float =
     _remove_orphaned_workdirs()
     from helpers.lambda_service.moto_seam import send_with_moto
     from helpers.triggers.eventbridge import Scheduler
+    from helpers.triggers.http_front_door import FrontDoor
     from helpers.triggers.sqs_poller import SQSPollers
 
     workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
@@ -103,6 +104,7 @@ def _new_engine(endpoint: str, idle_timeout_s: float | None, time_scale: float =
                           idle_timeout_s=DEFAULT_IDLE_TIMEOUT_S if idle_timeout_s is None else idle_timeout_s)
     engine.scheduler = Scheduler(engine.clock, engine, send_with_moto)  # EventBridge schedules, on the same clock
     engine.sqs_pollers = SQSPollers(engine)  # SQS event source mappings
+    engine.front_door = FrontDoor(lambda: engine)  # function URLs and HTTP APIs, over real HTTP on loopback
     return engine
 
 

@@ -12,6 +12,7 @@ import moto
 import pytest
 from moto.awslambda import models as lambda_models
 from moto.awslambda import responses as lambda_responses
+from moto.apigatewayv2 import responses as apigatewayv2_responses
 from moto.events import models as events_models
 from moto.s3 import models as s3_models
 from moto.s3 import notifications as s3_notifications
@@ -37,6 +38,8 @@ EXPECTED_SIGNATURES = {
     (sqs_models.SQSBackend, "is_message_valid_based_on_retention_period"): ["self", "queue_name", "message"],
     (s3_notifications, "_invoke_awslambda"): ["account_id", "event_body", "fn_arn", "region_name"],
     (s3_models.S3Backend, "put_bucket_notification_configuration"): ["self", "bucket_name", "notification_config"],
+    (lambda_models.LambdaFunction, "create_url_config"): ["self", "config"],
+    (apigatewayv2_responses.ApiGatewayV2Response, "create_api"): ["self"],
     (sns_models.Subscription, "publish"): ["self", "message", "message_id", "subject", "message_attributes",
                                           "group_id", "deduplication_id", "message_structure"],
     (events_models.EventsBackend, "put_rule"): ["self", "name", "description", "event_bus_arn", "event_pattern",

@@ -1,0 +1,107 @@
+"""Function URLs and HTTP APIs over real HTTP on loopback: events in, responses out, errors as on AWS."""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.request
+
+import boto3
+import pytest
+
+ECHO = """
+import base64, json
+def handler(event, context):
+    path = event["rawPath"]
+    if path.endswith("/boom"):
+        raise RuntimeError("boom")
+    if path.endswith("/plain"):
+        return {"just": "json"}
+    if path.endswith("/teapot"):
+        return {"statusCode": 418, "headers": {"X-Kind": "teapot"}, "cookies": ["a=1", "b=2"],
+                "body": base64.b64encode(b"\\x00short and stout").decode(), "isBase64Encoded": True}
+    return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": json.dumps({
+        "requestId": event["requestContext"]["requestId"], "method": event["requestContext"]["http"]["method"],
+        "rawPath": path, "rawQueryString": event["rawQueryString"], "query": event.get("queryStringParameters"),
+        "pathParameters": event.get("pathParameters"), "routeKey": event["routeKey"],
+        "body": event.get("body"), "cookies": event.get("cookies")})}
+"""
+
+
+def fetch(url: str, *, method: str = "GET", body: bytes | None = None, headers: dict | None = None):
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.fixture
+def echo_url(lambda_client, deploy):
+    name = deploy("echo.handler", files={"echo.py": ECHO})
+    return name, lambda_client.create_function_url_config(FunctionName=name, AuthType="NONE")["FunctionUrl"]
+
+
+def test_a_function_url_works_as_it_is(echo_url):
+    name, url = echo_url
+    assert url.startswith("http://127.0.0.1:") and "/lambda-url/" in url and url.endswith("/")
+    status, headers, body = fetch(url + "orders/o-1?expand=items&tag=a&tag=b", method="POST",
+                                  body=b'{"name": "Ada"}', headers={"Content-Type": "application/json",
+                                                                   "Cookie": "session=abc"})
+    answer = json.loads(body)
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    assert answer["method"] == "POST" and answer["rawPath"] == "/orders/o-1" and answer["routeKey"] == "$default"
+    assert answer["query"] == {"expand": "items", "tag": "a,b"} and answer["body"] == '{"name": "Ada"}'
+    assert answer["cookies"] == ["session=abc"]
+
+
+def test_200_requests_each_get_their_own_request_id_and_an_error_is_a_502(echo_url):
+    _, url = echo_url
+    request_ids = [json.loads(fetch(url + f"n/{index}")[2])["requestId"] for index in range(200)]
+    status, _, body = fetch(url + "boom")
+    after = fetch(url + "after")
+    print(f"200 requests: {len(set(request_ids))} distinct request ids; an exception gave {status}; the next "
+          f"request gave {after[0]}")
+    assert len(set(request_ids)) == 200
+    assert status == 502 and body == b"Internal Server Error"
+    assert after[0] == 200
+
+
+def test_responses_map_as_payload_format_2(echo_url):
+    _, url = echo_url
+    status, headers, body = fetch(url + "plain")
+    assert status == 200 and headers["Content-Type"] == "application/json" and json.loads(body) == {"just": "json"}
+    status, headers, body = fetch(url + "teapot")
+    assert status == 418 and headers["X-Kind"] == "teapot" and body == b"\x00short and stout"
+
+
+def test_an_iam_protected_url_needs_a_signed_request(lambda_client, deploy):
+    name = deploy("echo.handler", files={"echo.py": ECHO})
+    url = lambda_client.create_function_url_config(FunctionName=name, AuthType="AWS_IAM")["FunctionUrl"]
+    assert fetch(url)[0] == 403
+
+
+def test_http_api_quick_create_and_routes_with_path_parameters(lambda_client, deploy, cloud):
+    name = deploy("echo.handler", files={"echo.py": ECHO})
+    arn = f"arn:aws:lambda:{cloud.region}:{cloud.account_id}:function:{name}"
+    apis = boto3.client("apigatewayv2")
+    quick = apis.create_api(Name="quick", ProtocolType="HTTP", Target=arn)
+    status, _, body = fetch(quick["ApiEndpoint"] + "/anything/here?x=1")
+    assert status == 200 and json.loads(body)["routeKey"] == "$default"
+
+    api = apis.create_api(Name="orders", ProtocolType="HTTP")
+    integration = apis.create_integration(ApiId=api["ApiId"], IntegrationType="AWS_PROXY", IntegrationUri=arn,
+                                          PayloadFormatVersion="2.0")
+    apis.create_route(ApiId=api["ApiId"], RouteKey="GET /orders/{orderId}",
+                      Target=f"integrations/{integration['IntegrationId']}")
+    apis.create_route(ApiId=api["ApiId"], RouteKey="ANY /boom", Target=f"integrations/{integration['IntegrationId']}")
+    status, _, body = fetch(api["ApiEndpoint"] + "/orders/o-1001")
+    answer = json.loads(body)
+    assert status == 200 and answer["routeKey"] == "GET /orders/{orderId}"
+    assert answer["pathParameters"] == {"orderId": "o-1001"}
+    assert fetch(api["ApiEndpoint"] + "/nothing/here")[0] == 404
+    assert fetch(api["ApiEndpoint"] + "/orders/o-1001", method="DELETE")[0] == 404
+    status, _, body = fetch(api["ApiEndpoint"] + "/boom", method="POST")
+    assert status == 500 and json.loads(body) == {"message": "Internal Server Error"}
