@@ -46,6 +46,11 @@ class LocalCloud:
         """The workbook clock (retries, schedules, idle reclaim): ``cloud.clock.advance(60)`` jumps a minute."""
         return self.engine.clock
 
+    def rest_api_url(self, api_id: str, stage: str) -> str:
+        """Where a deployed REST API stage answers here (on AWS: https://<api-id>.execute-api.<region>.amazonaws.com
+        /<stage>). Function URLs and HTTP API endpoints come back from their create calls."""
+        return self.engine.front_door.rest_api_url(api_id, stage)
+
     def __str__(self) -> str:
         return (f"Local AWS running at {self.endpoint_url} (region {self.region}, account {self.account_id}). "
                 "boto3 in this process and in every Lambda environment talks to it; no request leaves this machine.")

@@ -5,11 +5,14 @@ from this machine (a browser, ``curl``, ``requests``):
 
     http://127.0.0.1:<port>/lambda-url/<url-id>/<path>     a function URL (payload format 2.0)
     http://127.0.0.1:<port>/http-api/<api-id>/<path>       an HTTP API's $default stage
+    http://127.0.0.1:<port>/rest-api/<api-id>/<stage>/<path>  a REST API's stage (``rest_api_url``), payload 1.0
 
 Each request becomes an event with a fresh ``requestId`` and time (``helpers/event_builder.py``); the function is
 invoked synchronously; its answer becomes the HTTP response by AWS's rules for payload format 2.0 (a dict with
 ``statusCode`` is a response; any other JSON means 200 with that JSON as the body; ``cookies`` become
-``Set-Cookie``). A function error gives 502 from a function URL and 500 from an HTTP API.
+``Set-Cookie``; REST APIs need ``statusCode`` and a string body, format 1.0). A function error gives 502 from a
+function URL or a REST API and 500 from an HTTP API; a REST path or method with no resource gives 403 "Missing
+Authentication Token", as on AWS.
 """
 
 from __future__ import annotations
@@ -74,6 +77,10 @@ class FrontDoor:
     def http_api_url(self, api_id: str) -> str:
         return f"{self.base_url}/http-api/{api_id}"
 
+    def rest_api_url(self, api_id: str, stage: str) -> str:
+        """Where a deployed REST API stage answers (on AWS: https://<api-id>.execute-api.<region>.amazonaws.com/<stage>)."""
+        return f"{self.base_url}/rest-api/{api_id}/{stage}"
+
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
@@ -92,6 +99,8 @@ class FrontDoor:
             return self._function_url(target_id, request)
         if kind == "http-api":
             return self._http_api(target_id, request)
+        if kind == "rest-api":
+            return self._rest_api(target_id, request)
         return _json_response(404, {"message": "Not Found"})
 
     def _function_url(self, url_id: str, request: _HttpRequest) -> Response:
@@ -136,6 +145,39 @@ class FrontDoor:
         if outcome.error_type is not None:
             return _json_response(500, {"message": "Internal Server Error"})
         return response_v2(outcome.payload, error_status=500)
+
+    def _rest_api(self, api_id: str, request: _HttpRequest) -> Response:
+        from moto.apigateway.models import apigateway_backends
+        from moto.awslambda.utils import get_backend
+
+        from helpers.event_builder import api_gateway_rest_event
+
+        api, region, account = _find_api(apigateway_backends, api_id)
+        stage, _, tail = request.path.lstrip("/").partition("/")
+        if api is None or stage not in api.stages:
+            return _json_response(403, {"message": "Forbidden"})
+        path = "/" + tail
+        found = _match_resource(list(api.resources.values()), path)
+        method = None
+        if found is not None:
+            methods = found[0].resource_methods
+            method = methods.get(request.method) or methods.get("ANY")
+        if found is None or method is None:
+            return _json_response(403, {"message": "Missing Authentication Token"})
+        resource, path_parameters = found
+        integration = method.method_integration
+        if integration is None or integration.integration_type != "AWS_PROXY" or ":lambda:" not in (integration.uri or ""):
+            return _json_response(500, {"message": "Internal server error"})
+        function = get_backend(account, region).get_function(_function_arn(integration.uri))
+        event = api_gateway_rest_event(request.method, path, resource=resource.get_path(), body=request.body_value(),
+                                       query=request.query(), headers=request.headers,
+                                       path_parameters=path_parameters or None, stage=stage, api_id=api_id,
+                                       account_id=account, region=region, source_ip=request.source_ip,
+                                       is_base64_encoded=request.is_binary)
+        outcome = self._invoke(function, event)
+        if outcome.error_type is not None:
+            return _json_response(502, {"message": "Internal server error"})
+        return response_v1(outcome.payload)
 
     def _invoke(self, function: Any, event: dict[str, Any]) -> Any:
         request = InvocationRequest(str(uuid.uuid4()), json.dumps(event).encode(), function.function_arn)
@@ -228,6 +270,51 @@ def response_v2(payload: bytes, *, error_status: int) -> Response:
         data = base64.b64decode(body) if document.get("isBase64Encoded") else body.encode("utf-8")
         return status, headers, data, [str(cookie) for cookie in document.get("cookies") or []]
     return 200, {"Content-Type": "application/json"}, payload, []
+
+
+def _match_resource(resources: list[Any], path: str) -> tuple[Any, dict[str, str]] | None:
+    """The REST API resource for a path: literal segments beat {parameters}, which beat {greedy+} paths."""
+    best: tuple[tuple[int, int, int], Any, dict[str, str]] | None = None
+    for resource in resources:
+        template = resource.get_path()
+        parameters = {} if template == path else _match_template(template, path)
+        if parameters is None:
+            continue
+        score = (0 if "+}" in template else 1, template.count("/") - template.count("{"), template.count("/"))
+        if best is None or score > best[0]:
+            best = (score, resource, parameters)
+    return None if best is None else (best[1], best[2])
+
+
+def response_v1(payload: bytes) -> Response:
+    """A function's answer as the HTTP response, by payload format 1.0's rules (REST APIs): it must be an object
+    with statusCode; headers and multiValueHeaders are merged; the body must be a string."""
+    bad = _json_response(502, {"message": "Internal server error"})
+    try:
+        document = json.loads(payload) if payload else None
+    except ValueError:
+        return bad
+    if not isinstance(document, dict) or "statusCode" not in document:
+        return bad
+    try:
+        status = int(document["statusCode"])
+    except (TypeError, ValueError):
+        return bad
+    body = document.get("body")
+    if body is not None and not isinstance(body, str):
+        return bad
+    headers: dict[str, str] = {}
+    cookies: list[str] = []
+    merged: dict[str, list[str]] = {name: [str(value)] for name, value in (document.get("headers") or {}).items()}
+    for name, values in (document.get("multiValueHeaders") or {}).items():
+        merged.setdefault(name, []).extend(str(value) for value in (values or []))
+    for name, values in merged.items():
+        if name.lower() == "set-cookie":
+            cookies += values
+        else:
+            headers[name] = ", ".join(dict.fromkeys(values))
+    data = base64.b64decode(body) if body and document.get("isBase64Encoded") else (body or "").encode("utf-8")
+    return status, headers, data, cookies
 
 
 def _json_response(status: int, document: dict[str, Any]) -> Response:

@@ -105,3 +105,48 @@ def test_http_api_quick_create_and_routes_with_path_parameters(lambda_client, de
     assert fetch(api["ApiEndpoint"] + "/orders/o-1001", method="DELETE")[0] == 404
     status, _, body = fetch(api["ApiEndpoint"] + "/boom", method="POST")
     assert status == 500 and json.loads(body) == {"message": "Internal Server Error"}
+
+
+REST_ECHO = """
+import json
+def handler(event, context):
+    if event["path"].endswith("/boom"):
+        raise RuntimeError("boom")
+    if event["path"].endswith("/broken"):
+        return {"body": "no status code"}
+    return {"statusCode": 201, "multiValueHeaders": {"Set-Cookie": ["a=1", "b=2"]}, "headers": {"X-Api": "rest"},
+            "body": json.dumps({"resource": event["resource"], "path": event["path"], "stage":
+                                event["requestContext"]["stage"], "pathParameters": event["pathParameters"],
+                                "query": event["multiValueQueryStringParameters"], "method": event["httpMethod"]})}
+"""
+
+
+def test_rest_api_proxy_integration(lambda_client, deploy, cloud):
+    name = deploy("rest.handler", files={"rest.py": REST_ECHO})
+    arn = f"arn:aws:lambda:{cloud.region}:{cloud.account_id}:function:{name}"
+    gateway = boto3.client("apigateway")
+    api = gateway.create_rest_api(name="shop")
+    root = next(item["id"] for item in gateway.get_resources(restApiId=api["id"])["items"] if item["path"] == "/")
+    orders = gateway.create_resource(restApiId=api["id"], parentId=root, pathPart="orders")
+    order = gateway.create_resource(restApiId=api["id"], parentId=orders["id"], pathPart="{orderId}")
+    proxy = gateway.create_resource(restApiId=api["id"], parentId=root, pathPart="{proxy+}")
+    uri = f"arn:aws:apigateway:{cloud.region}:lambda:path/2015-03-31/functions/{arn}/invocations"
+    for resource, method in ((order["id"], "GET"), (proxy["id"], "ANY")):
+        gateway.put_method(restApiId=api["id"], resourceId=resource, httpMethod=method, authorizationType="NONE")
+        gateway.put_integration(restApiId=api["id"], resourceId=resource, httpMethod=method, type="AWS_PROXY",
+                                integrationHttpMethod="POST", uri=uri)
+    gateway.create_deployment(restApiId=api["id"], stageName="prod")
+    base = cloud.rest_api_url(api["id"], "prod")
+
+    status, headers, body = fetch(base + "/orders/o-7?x=1&x=2")
+    answer = json.loads(body)
+    assert status == 201 and headers["X-Api"] == "rest"
+    assert answer == {"resource": "/orders/{orderId}", "path": "/orders/o-7", "stage": "prod",
+                      "pathParameters": {"orderId": "o-7"}, "query": {"x": ["1", "2"]}, "method": "GET"}
+    status, _, body = fetch(base + "/any/deeper/path", method="PUT")
+    assert status == 201 and json.loads(body)["pathParameters"] == {"proxy": "any/deeper/path"}
+    # the most specific resource that matches is chosen first; a method it does not have is refused
+    assert fetch(base + "/orders/o-7", method="POST")[:3:2] == (403, b'{"message": "Missing Authentication Token"}')
+    assert fetch(base + "/boom")[:3:2] == (502, b'{"message": "Internal server error"}')
+    assert fetch(base + "/broken")[0] == 502  # a response without statusCode is malformed
+    assert fetch(cloud.rest_api_url(api["id"], "test") + "/orders/o-7")[0] == 403  # no such stage
