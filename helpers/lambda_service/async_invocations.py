@@ -135,6 +135,10 @@ class AsyncInvocations:
             log.warning("could not send %s to the dead-letter queue %s", event.request.request_id, target,
                         exc_info=True)
 
+    def send_to(self, arn: str, body: str) -> None:
+        """Send a record to an SQS queue, SNS topic, function or event bus (also used by the stream pollers)."""
+        self._send(arn, body)
+
     def _send(self, arn: str, body: str, *, attributes: dict[str, tuple[str, str]] | None = None,
               source_kind: str = "") -> None:
         service, region, resource = arn.split(":")[2], arn.split(":")[3], arn.split(":", 5)[5]

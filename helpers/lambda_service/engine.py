@@ -259,7 +259,8 @@ class LambdaEngine:
             self._stopped.set()
             envs = [env for pool in self._pools.values() for env in pool]
             self._pools.clear()
-        for trigger in (getattr(self, "sqs_pollers", None), getattr(self, "front_door", None)):
+        for trigger in (getattr(self, "sqs_pollers", None), getattr(self, "stream_pollers", None),
+                        getattr(self, "front_door", None)):
             if trigger is not None:
                 trigger.stop()
         for env in envs:

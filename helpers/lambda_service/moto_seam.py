@@ -257,7 +257,7 @@ def _put_rule(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
 
 
 def _create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
-    """SQS mappings are run by the workbook's pollers (helpers/triggers/sqs_poller.py), not inside SendMessage."""
+    """SQS and DynamoDB Streams mappings are run by the workbook's pollers, not inside SendMessage or PutItem."""
     mapping = _originals[(lambda_models.LambdaBackend, "create_event_source_mapping")](self, spec)
     if mapping.event_source_arn.startswith("arn:aws:sqs:"):
         from moto.sqs.models import sqs_backends
@@ -265,6 +265,11 @@ def _create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
         for queue in sqs_backends[self.account_id][self.region_name].queues.values():
             if queue.queue_arn == mapping.event_source_arn:
                 queue.lambda_event_source_mappings.pop(mapping.function_arn, None)
+    elif ":dynamodb:" in mapping.event_source_arn:  # run by helpers/triggers/stream_poller.py, in order, with retries
+        from moto.dynamodb.models import dynamodb_backends
+
+        for table in dynamodb_backends[self.account_id][self.region_name].tables.values():
+            table.lambda_event_source_mappings.pop(mapping.function_arn, None)
     return mapping
 
 

@@ -103,12 +103,14 @@ def _new_engine(endpoint: str, idle_timeout_s: float | None, time_scale: float =
     from helpers.triggers.eventbridge import Scheduler
     from helpers.triggers.http_front_door import FrontDoor
     from helpers.triggers.sqs_poller import SQSPollers
+    from helpers.triggers.stream_poller import StreamPollers
 
     workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
     engine = LambdaEngine(workdir, endpoint, credentials=FAKE_CREDENTIALS, clock=WorkbookClock(time_scale),
                           idle_timeout_s=DEFAULT_IDLE_TIMEOUT_S if idle_timeout_s is None else idle_timeout_s)
     engine.scheduler = Scheduler(engine.clock, engine, send_with_moto)  # EventBridge schedules, on the same clock
     engine.sqs_pollers = SQSPollers(engine)  # SQS event source mappings
+    engine.stream_pollers = StreamPollers(engine)  # DynamoDB Streams event source mappings
     engine.front_door = FrontDoor(lambda: engine)  # function URLs and HTTP APIs, over real HTTP on loopback
     return engine
 
