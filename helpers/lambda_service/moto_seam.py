@@ -10,11 +10,11 @@ moto stays the control plane (functions, versions, aliases, layers, configuratio
   AWS's validation first, then moto; and new code or configuration retires the old environments.
 * ``LambdaBackend.delete_function``: a deleted function's environments stop.
 * ``DeadLetterConfig`` is kept (moto drops it) and shown by ``get_configuration``; the event invoke config is
-  replaced by Put and merged by Update, as on AWS. S3 and SNS notifications are queued asynchronously.
+  replaced by Put and merged by Update, as on AWS.
 * ``events.Rule.send_to_targets`` and ``events.EventsBackend.put_rule``: EventBridge delivers to Lambda targets
   (asynchronously), skips disabled and schedule-only rules, and validates schedule expressions.
-* ``LambdaBackend.create_event_source_mapping``: SQS mappings leave moto's inline path (one message per
-  invocation, inside SendMessage); the workbook's pollers run them.
+* ``LambdaBackend.create_event_source_mapping``: SQS and DynamoDB Streams mappings leave moto's inline path (inside
+  SendMessage or PutItem, records lost on failure); the workbook's pollers run them (helpers/triggers/).
 * ``SQSBackend.is_message_valid_based_on_retention_period``: the same rule, in constant time (moto's is O(n)
   per message received).
 * ``s3.notifications._invoke_awslambda``, ``S3Backend.put_bucket_notification_configuration`` and
@@ -50,30 +50,6 @@ from . import invoke_api, validation
 from .engine import LambdaEngine, new_request_id
 
 MOTO_VERSION = "5.2.5"
-PATCHED = (
-    (lambda_responses.LambdaResponse, "invoke"),
-    (lambda_responses.LambdaResponse, "_enrich_response"),
-    (lambda_models.LambdaFunction, "invoke"),
-    (lambda_models.LambdaFunction, "_invoke_lambda"),
-    (lambda_models.LambdaFunction, "update_configuration"),
-    (lambda_models.LambdaFunction, "update_function_code"),
-    (lambda_models.LambdaBackend, "create_function"),
-    (lambda_models.LambdaBackend, "delete_function"),
-    (lambda_models.LambdaBackend, "put_function_event_invoke_config"),
-    (lambda_models.LambdaBackend, "update_function_event_invoke_config"),
-    (lambda_models.LambdaFunction, "get_configuration"),
-    (events_models.Rule, "send_to_targets"),
-    (events_models.EventsBackend, "put_rule"),
-    (lambda_models.LambdaBackend, "create_event_source_mapping"),
-    (sqs_models.SQSBackend, "is_message_valid_based_on_retention_period"),
-    (s3_notifications, "_invoke_awslambda"),
-    (s3_models.S3Backend, "put_bucket_notification_configuration"),
-    (sns_models.Subscription, "publish"),
-    (lambda_models.LambdaFunction, "create_url_config"),
-    (apigatewayv2_responses.ApiGatewayV2Response, "create_api"),
-)
-#: Event sources that invoke Lambda asynchronously on AWS, though moto calls LambdaFunction.invoke synchronously.
-ASYNC_EVENT_SOURCES = frozenset({"aws:s3", "aws:sns"})
 _originals: dict[tuple[type, str], Any] = {}
 _engine: LambdaEngine | None = None
 
@@ -134,22 +110,13 @@ def _function_invoke(self: Any, body: Any, request_headers: Any, response_header
     payload = body.encode() if isinstance(body, str) else (body or b"{}")
     request = InvocationRequest(new_request_id(), payload, self.function_arn)
     engine = installed_engine()
-    if (request_headers or {}).get("x-amz-invocation-type") == "Event" or _event_source(payload) in ASYNC_EVENT_SOURCES:
+    if (request_headers or {}).get("x-amz-invocation-type") == "Event":
         engine.invoke_in_background(self, request)
         return b""
     outcome = engine.invoke(self, request)
     if outcome.error_type is not None:
         response_headers["x-amz-function-error"] = "Unhandled"
     return outcome.payload
-
-
-def _event_source(payload: bytes) -> str | None:
-    """The eventSource of a notification's first record (S3 writes eventSource, SNS EventSource)."""
-    try:
-        record = json.loads(payload)["Records"][0]
-        return record.get("eventSource") or record.get("EventSource")
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
-        return None
 
 
 def _invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
@@ -408,6 +375,9 @@ _REPLACEMENTS = {
     (lambda_models.LambdaFunction, "create_url_config"): _create_url_config,
     (apigatewayv2_responses.ApiGatewayV2Response, "create_api"): _create_http_api,
 }
+
+
+PATCHED = tuple(_REPLACEMENTS)  # (owner, attribute) of every moto method the workbook replaces
 
 
 # ---------------------------------------------------------------------------------------------- install

@@ -113,14 +113,12 @@ def _scheduled_rules() -> list[Any]:
     """Enabled rules with a schedule, in every account and region that exists in the local AWS."""
     from moto.events.models import events_backends
 
+    from .moto_state import existing_backends
+
     rules = []
-    for account_id in list(dict.keys(events_backends)):
-        account = dict.__getitem__(events_backends, account_id)
-        for region in list(dict.keys(account)):
-            backend = dict.__getitem__(account, region)
-            bus = backend.event_buses.get("default")
-            if bus is None:
-                continue
+    for _, _, backend in existing_backends(events_backends):
+        bus = backend.event_buses.get("default")
+        if bus is not None:
             rules += [rule for rule in list(bus.rules.values())
                       if rule.scheduled_expression and rule.state == "ENABLED" and rule.targets]
     return rules

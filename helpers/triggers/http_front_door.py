@@ -331,21 +331,21 @@ def _function_arn(integration_uri: str) -> str:
 def _function_with_url(url_id: str) -> Any:
     from moto.awslambda.models import lambda_backends
 
-    for account_id in list(dict.keys(lambda_backends)):
-        account = dict.__getitem__(lambda_backends, account_id)
-        for region in list(dict.keys(account)):
-            for function in dict.__getitem__(account, region).list_functions():
-                config = getattr(function, "url_config", None)
-                if config is not None and f"/lambda-url/{url_id}/" in config.url:
-                    return function
+    from .moto_state import existing_backends
+
+    for _, _, backend in existing_backends(lambda_backends):
+        for function in backend.list_functions():
+            config = getattr(function, "url_config", None)
+            if config is not None and f"/lambda-url/{url_id}/" in config.url:
+                return function
     return None
 
 
 def _find_api(backends: Any, api_id: str) -> tuple[Any, str, str]:
-    for account_id in list(dict.keys(backends)):
-        account = dict.__getitem__(backends, account_id)
-        for region in list(dict.keys(account)):
-            api = dict.__getitem__(account, region).apis.get(api_id)
-            if api is not None:
-                return api, region, account_id
+    from .moto_state import existing_backends
+
+    for account_id, region, backend in existing_backends(backends):
+        api = backend.apis.get(api_id)
+        if api is not None:
+            return api, region, account_id
     return None, "", ""

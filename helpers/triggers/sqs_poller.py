@@ -185,14 +185,11 @@ def _sqs_mappings() -> list[Any]:
     """Every SQS event source mapping in every account and region that exists."""
     from moto.awslambda.models import lambda_backends
 
-    mappings = []
-    for account_id in list(dict.keys(lambda_backends)):
-        account = dict.__getitem__(lambda_backends, account_id)
-        for region in list(dict.keys(account)):
-            backend = dict.__getitem__(account, region)
-            mappings += [mapping for mapping in list(backend._event_source_mappings.values())
-                         if mapping.event_source_arn.startswith("arn:aws:sqs:")]
-    return mappings
+    from .moto_state import existing_backends
+
+    return [mapping for _, _, backend in existing_backends(lambda_backends)
+            for mapping in list(backend._event_source_mappings.values())
+            if mapping.event_source_arn.startswith("arn:aws:sqs:")]
 
 
 def _find_mapping(mapping_uuid: str) -> Any:

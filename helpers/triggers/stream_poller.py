@@ -202,13 +202,11 @@ def _age_s(record: Any) -> float:
 def _stream_mappings() -> list[Any]:
     from moto.awslambda.models import lambda_backends
 
-    mappings = []
-    for account_id in list(dict.keys(lambda_backends)):
-        account = dict.__getitem__(lambda_backends, account_id)
-        for region in list(dict.keys(account)):
-            mappings += [mapping for mapping in list(dict.__getitem__(account, region)._event_source_mappings.values())
-                         if ":dynamodb:" in mapping.event_source_arn and "/stream/" in mapping.event_source_arn]
-    return mappings
+    from .moto_state import existing_backends
+
+    return [mapping for _, _, backend in existing_backends(lambda_backends)
+            for mapping in list(backend._event_source_mappings.values())
+            if ":dynamodb:" in mapping.event_source_arn and "/stream/" in mapping.event_source_arn]
 
 
 def _find_mapping(mapping_uuid: str) -> Any:
