@@ -42,8 +42,12 @@ def modelled_duration_ms(measured_ms: float, cpu_ms: float, memory_mb: int) -> f
 
 
 def billed_duration_ms(duration_ms: float, init_ms: float | None) -> int:
-    """Billed Duration: rounded up to 1 ms; includes init for on-demand functions (billed since 1 August 2025)."""
-    return max(1, math.ceil(duration_ms + (init_ms or 0.0)))
+    """Billed Duration: rounded up to 1 ms; includes init for on-demand functions (billed since 1 August 2025).
+
+    Computed from the figures as REPORT prints them (two decimals), in exact hundredths, so that Billed Duration
+    always equals ceil(Duration + Init Duration) of the printed numbers."""
+    hundredths = round(duration_ms * 100) + round((init_ms or 0.0) * 100)
+    return max(1, -(-hundredths // 100))
 
 
 def mib(byte_count: int) -> int:

@@ -9,7 +9,7 @@ from helpers.runtime.metering import billed_duration_ms, cpu_share, mib, modelle
 MIB = 1024 * 1024
 
 
-@pytest.mark.parametrize("duration_ms, expected", [(3.01, 4), (100.0, 100), (100.0001, 101), (0.2, 1)])
+@pytest.mark.parametrize("duration_ms, expected", [(3.01, 4), (100.0, 100), (100.0001, 100), (0.2, 1)])
 def test_billed_duration_rounds_up_to_the_next_millisecond(duration_ms, expected):
     assert billed_duration_ms(duration_ms, None) == expected
 
@@ -64,3 +64,10 @@ def test_negative_cpu_time_counts_as_none():
 @pytest.mark.parametrize("byte_count, expected", [(0, 0), (1, 1), (MIB, 1), (MIB + 1, 2), (36 * MIB - 1, 36)])
 def test_mib_rounds_up(byte_count, expected):
     assert mib(byte_count) == expected
+
+
+def test_billed_duration_follows_the_printed_figures():
+    # 4.0012 ms prints as "Duration: 4.00 ms": Billed Duration must then be 4, not 5
+    assert billed_duration_ms(4.0012, None) == 4
+    assert billed_duration_ms(4.006, None) == 5  # prints as 4.01
+    assert billed_duration_ms(2.70, 1.30) == 4  # exactly 4.00, whatever float addition makes of it
