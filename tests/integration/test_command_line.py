@@ -137,13 +137,13 @@ def test_environments_exit_when_their_parent_is_killed():
         time.sleep(0.05)
     environments = cloud.environment_pids()
     assert len(environments) == 2
-    cloud.process.kill()  # no chance to clean up
-    cloud.process.wait(10)
-    assert gone(environments, within_s=10), "environment processes outlived the local AWS"
     import tempfile
     from pathlib import Path
 
-    leftovers = list(Path(tempfile.gettempdir()).glob(f"lambda-workbook-{cloud.process.pid}-*"))
-    assert leftovers  # its working folder is still there ...
+    workdirs = list(Path(tempfile.gettempdir()).glob(f"lambda-workbook-{cloud.process.pid}-*"))
+    assert workdirs  # found while its owner is alive
+    cloud.process.kill()  # no chance to clean up
+    cloud.process.wait(10)
+    assert gone(environments, within_s=10), "environment processes outlived the local AWS"
     ForegroundCloud().stop()
-    assert not any(folder.exists() for folder in leftovers)  # ... until the next local AWS starts
+    assert not any(folder.exists() for folder in workdirs)  # the next local AWS removed the orphaned folder
