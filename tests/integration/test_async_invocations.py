@@ -10,6 +10,7 @@ import time
 
 import boto3
 import pytest
+from cloud_logs import log_messages
 
 
 @pytest.fixture
@@ -31,12 +32,7 @@ def receive_all(url: str) -> list[dict]:
 
 
 def starts_in_log(logs_client, name: str) -> list[str]:
-    group = f"/aws/lambda/{name}"
-    lines = []
-    for stream in logs_client.describe_log_streams(logGroupName=group)["logStreams"]:
-        lines += [event["message"] for event in logs_client.get_log_events(
-            logGroupName=group, logStreamName=stream["logStreamName"])["events"]]
-    return [line.split()[2] for line in lines if line.startswith("START RequestId: ")]
+    return [line.split()[2] for line in log_messages(logs_client, name) if line.startswith("START RequestId: ")]
 
 
 def play_out_retries(cloud) -> None:

@@ -7,6 +7,7 @@ import time
 
 import boto3
 import pytest
+from cloud_logs import log_messages
 
 RECORDER = """
 import json
@@ -34,17 +35,7 @@ def table(cloud):
 
 
 def received(logs_client, name: str) -> list[list]:
-    group = f"/aws/lambda/{name}"
-    try:
-        streams = logs_client.describe_log_streams(logGroupName=group)["logStreams"]
-    except logs_client.exceptions.ResourceNotFoundException:
-        return []
-    lines = []
-    for stream in streams:
-        lines += [event for event in logs_client.get_log_events(
-            logGroupName=group, logStreamName=stream["logStreamName"], startFromHead=True)["events"]]
-    lines.sort(key=lambda event: event["timestamp"])
-    return [json.loads(event["message"][4:]) for event in lines if event["message"].startswith("GOT ")]
+    return [json.loads(line[4:]) for line in log_messages(logs_client, name) if line.startswith("GOT ")]
 
 
 def wait_for(condition, timeout_s: float = 30) -> None:

@@ -9,22 +9,9 @@ from datetime import datetime, timezone
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from cloud_logs import recorded_events
 
 RECORDER = "import json\ndef handler(event, context):\n    print('EVENT ' + json.dumps(event))\n    return 'ok'\n"
-
-
-def recorded_events(logs_client, name: str) -> list[dict]:
-    group = f"/aws/lambda/{name}"
-    try:
-        streams = logs_client.describe_log_streams(logGroupName=group)["logStreams"]
-    except logs_client.exceptions.ResourceNotFoundException:
-        return []
-    events = []
-    for stream in streams:
-        for event in logs_client.get_log_events(logGroupName=group, logStreamName=stream["logStreamName"])["events"]:
-            if event["message"].startswith("EVENT "):
-                events.append(json.loads(event["message"][6:]))
-    return events
 
 
 def function_arn(cloud, name: str) -> str:

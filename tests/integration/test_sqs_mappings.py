@@ -7,6 +7,7 @@ import time
 
 import boto3
 import pytest
+from cloud_logs import log_messages
 
 WORKER = """
 import json
@@ -32,21 +33,6 @@ def make_queues(sqs, name: str, *, visibility_s: int = 1, max_receives: int = 2)
         "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receives)})})["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     return url, arn, dlq_url
-
-
-def log_lines(logs_client, name: str) -> list[str]:
-    group = f"/aws/lambda/{name}"
-    lines = []
-    for stream in logs_client.describe_log_streams(logGroupName=group)["logStreams"]:
-        token = None
-        while True:
-            kwargs = {"nextToken": token} if token else {"startFromHead": True}
-            page = logs_client.get_log_events(logGroupName=group, logStreamName=stream["logStreamName"], **kwargs)
-            lines += [event["message"] for event in page["events"]]
-            if not page["events"] or page["nextForwardToken"] == token:
-                break
-            token = page["nextForwardToken"]
-    return lines
 
 
 def wait_until_empty(sqs, url: str, timeout_s: float = 90) -> None:
@@ -89,7 +75,7 @@ def test_1000_messages_of_which_10_percent_always_fail_nothing_lost(lambda_clien
                                                         FunctionResponseTypes=["ReportBatchItemFailures"])
     wait_until_empty(sqs, url)
     seconds = time.monotonic() - started
-    lines = log_lines(logs_client, name)
+    lines = log_messages(logs_client, name)
     done = [line[5:] for line in lines if line.startswith("DONE ")]
     batches = [int(line[6:]) for line in lines if line.startswith("BATCH ")]
     in_dlq = drain(sqs, dlq_url)
@@ -123,7 +109,7 @@ def test_batches_fill_within_the_batching_window(lambda_client, logs_client, dep
                                                         ScalingConfig={"MaximumConcurrency": 2})
     send_all(sqs, url, [f"order-{index}" for index in range(25)])
     wait_until_empty(sqs, url)
-    batches = [int(line[6:]) for line in log_lines(logs_client, name) if line.startswith("BATCH ")]
+    batches = [int(line[6:]) for line in log_messages(logs_client, name) if line.startswith("BATCH ")]
     assert sum(batches) == 25 and max(batches) > 10  # more than one receive's worth in one invocation
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
 
@@ -139,6 +125,6 @@ def test_a_disabled_mapping_leaves_messages_in_the_queue(lambda_client, logs_cli
     assert attributes["ApproximateNumberOfMessages"] == "2"
     lambda_client.update_event_source_mapping(UUID=mapping["UUID"], Enabled=True)
     wait_until_empty(sqs, url)
-    assert sorted(line for line in log_lines(logs_client, name) if line.startswith("DONE ")) == [
+    assert sorted(line for line in log_messages(logs_client, name) if line.startswith("DONE ")) == [
         "DONE order-1", "DONE order-2"]
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
