@@ -57,3 +57,15 @@ def handler(event, context):
     logger.info("processing %s", context.aws_request_id)
     return "done"
 '''
+
+# ---- 02_triggers_sync (begin) ----
+# ---- 02_triggers_sync (end) ----
+
+# ---- 03_triggers_async (begin) ----
+# ---- 03_triggers_async (end) ----
+
+# ---- 04_triggers_polling (begin) ----
+# ---- 04_triggers_polling (end) ----
+
+# ---- 05_failures_retries_idempotency (begin) ----
+# ---- 05_failures_retries_idempotency (end) ----
