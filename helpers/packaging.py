@@ -2,6 +2,7 @@
 
     >>> zip_bytes = package_handler("hello")            # handlers/hello.py -> hello.py at the zip's root
     >>> lambda_client.create_function(..., Code={"ZipFile": zip_bytes}, Handler="hello.handler")
+    >>> package_handler("payments", libraries=["aws-lambda-powertools"])  # as `pip install -t .` would add it
 
 Zips are reproducible (fixed timestamps, sorted entries), so the same code gives the same ``CodeSha256``.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 HANDLERS_DIR = Path(__file__).resolve().parent.parent / "handlers"
@@ -28,10 +29,14 @@ def handler_path(name: str) -> Path:
     raise FileNotFoundError(f"No handler '{name}': looked for {HANDLERS_DIR / (name + '.py')} and the path itself")
 
 
-def package_handler(name: str, *, extra_files: Mapping[str, str | bytes] | None = None) -> bytes:
-    """The zip bytes of a handler module or folder, plus any ``extra_files`` ({path in zip: content})."""
+def package_handler(name: str, *, extra_files: Mapping[str, str | bytes] | None = None,
+                    libraries: Iterable[str] = ()) -> bytes:
+    """The zip bytes of a handler module or folder, plus any ``extra_files`` ({path in zip: content}) and the
+    installed files of each distribution in ``libraries`` (at the zip's root, where ``pip install -t .`` puts them)."""
     source = handler_path(name)
     files: dict[str, bytes] = {}
+    for distribution in libraries:
+        files.update(library_files(distribution))
     if source.is_dir():
         for path in sorted(source.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".pyc"):
@@ -41,6 +46,25 @@ def package_handler(name: str, *, extra_files: Mapping[str, str | bytes] | None 
     for arcname, content in (extra_files or {}).items():
         files[arcname] = content.encode("utf-8") if isinstance(content, str) else content
     return zip_files(files)
+
+
+def library_files(distribution: str) -> dict[str, bytes]:
+    """The files pip installed for ``distribution`` (e.g. "aws-lambda-powertools"), as {path in zip: content}.
+
+    Only that distribution: list the ones it needs that the Lambda runtime lacks too (the runtime has boto3 and
+    its dependencies). Bytecode and files installed outside site-packages (scripts) are left out."""
+    from importlib import metadata
+
+    try:
+        found = metadata.distribution(distribution)
+    except metadata.PackageNotFoundError:
+        raise FileNotFoundError(f"{distribution!r} is not installed here: pip install {distribution}") from None
+    files: dict[str, bytes] = {}
+    for entry in found.files or ():
+        if entry.parts[0] == ".." or "__pycache__" in entry.parts or entry.suffix == ".pyc":
+            continue
+        files[entry.as_posix()] = Path(found.locate_file(entry)).read_bytes()
+    return files
 
 
 def zip_files(files: Mapping[str, bytes | str], *, executable: tuple[str, ...] = ()) -> bytes:

@@ -3,7 +3,8 @@
 It does what AWS's Python runtime does inside a Lambda sandbox, talking to the engine only through the
 Lambda Runtime API (``AWS_LAMBDA_RUNTIME_API``):
 
-1. set up ``sys.path`` (``LAMBDA_TASK_ROOT`` first) and logging (a root handler with the runtime's format and
+1. set up ``sys.path`` (``LAMBDA_TASK_ROOT`` first, then layers; of the installed packages only the AWS SDK, as
+   on AWS) and logging (a root handler with the runtime's format and
    no level, so ``logger.info`` prints nothing until a level is set: the runtime's famous trap);
 2. import the handler named by ``_HANDLER`` (init); an init failure is posted to ``/runtime/init/error``;
 3. loop: ``GET /runtime/invocation/next`` -> call ``handler(event, context)`` -> ``POST .../response`` or
@@ -434,11 +435,45 @@ def _watch_parent():
         threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+# What AWS's Python runtime provides besides the standard library: the AWS SDK and the packages it needs.
+# Anything else a handler imports must come with its zip or a layer, as on AWS.
+RUNTIME_PACKAGES = frozenset({"boto3", "botocore", "jmespath", "s3transfer", "urllib3", "dateutil", "six"})
+
+
+class _RuntimePackageFinder:
+    """Finds the runtime's packages (RUNTIME_PACKAGES) in the interpreter's site-packages, and nothing else there."""
+
+    def __init__(self, folders):
+        self.folders = folders
+
+    def find_spec(self, name, path=None, target=None):
+        if path is not None or name not in RUNTIME_PACKAGES:
+            return None
+        import importlib.machinery
+
+        return importlib.machinery.PathFinder.find_spec(name, self.folders)
+
+
+def _hide_installed_packages():
+    """Take site-packages off sys.path (and editable installs off sys.meta_path), then let only the SDK back in."""
+    import site
+
+    folders = [os.path.abspath(folder) for folder in site.getsitepackages() + [site.getusersitepackages()]]
+    sys.path[:] = [entry for entry in sys.path
+                   if not any(os.path.abspath(entry or os.getcwd()).startswith(folder) for folder in folders)]
+    sys.meta_path[:] = [finder for finder in sys.meta_path
+                        if "__editable__" not in getattr(finder, "__module__", "")
+                        and "__editable__" not in getattr(type(finder), "__module__", "")]
+    sys.path_importer_cache.clear()
+    sys.meta_path.append(_RuntimePackageFinder([folder for folder in folders if os.path.isdir(folder)]))
+
+
 def _set_up_paths(opt_dir):
     # Running this file put its own folder first on sys.path; the handler must not see the runtime's modules.
     here = os.path.dirname(os.path.abspath(__file__))
     while sys.path and os.path.abspath(sys.path[0] or os.getcwd()) == here:
         sys.path.pop(0)
+    _hide_installed_packages()
     front = [os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())]
     if opt_dir:
         front.append(os.path.join(opt_dir, "python", "lib", f"python{sys.version_info[0]}.{sys.version_info[1]}",

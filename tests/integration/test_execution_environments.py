@@ -171,6 +171,25 @@ def test_boto3_inside_a_handler_reaches_the_local_aws(lambda_client, deploy):
     assert "made-by-a-handler" in [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]]
 
 
+def test_a_handler_sees_the_sdk_but_no_other_installed_package(lambda_client, deploy):
+    """As on AWS: boto3 and its dependencies come with the runtime; anything else must be in the zip or a layer."""
+    from helpers.packaging import library_files
+
+    source = ("import importlib\ndef handler(event, context):\n    found = {}\n    for name in event:\n"
+              "        try:\n            importlib.import_module(name)\n            found[name] = True\n"
+              "        except ImportError:\n            found[name] = False\n    return found\n")
+    names = ["boto3", "botocore", "jmespath", "s3transfer", "urllib3", "dateutil", "six",
+             "requests", "moto", "helpers", "aws_lambda_powertools", "typing_extensions"]
+    name = deploy("imports.handler", files={"imports.py": source}, Timeout=30)
+    found, _ = call(lambda_client, name, names)
+    print("importable in an environment:", sorted(module for module, ok in found.items() if ok))
+    assert found == {module: module in names[:7] for module in names}
+    bundled = deploy("imports.handler", Timeout=30, files={
+        "imports.py": source, **library_files("aws-lambda-powertools"), **library_files("typing_extensions")})
+    found, _ = call(lambda_client, bundled, ["aws_lambda_powertools.utilities.idempotency", "requests"])
+    assert found == {"aws_lambda_powertools.utilities.idempotency": True, "requests": False}
+
+
 def test_the_notebook_helper_reads_the_report(deploy):
     name = deploy("hello.handler")
     cold = helpers.invoke(name, {"name": "Ada"})

@@ -76,3 +76,16 @@ def test_zip_files_marks_executables_755_and_the_rest_644():
 def test_unknown_name_raises_file_not_found():
     with pytest.raises(FileNotFoundError, match="no_such_handler_xyz"):
         package_handler("no_such_handler_xyz")
+
+
+def test_libraries_are_added_as_pip_install_t_would():
+    data = entries(package_handler("hello", libraries=["aws-lambda-powertools"]))
+    assert "hello.py" in data
+    assert "aws_lambda_powertools/__init__.py" in data
+    assert any(name.startswith("aws_lambda_powertools-") and name.endswith(".dist-info/METADATA") for name in data)
+    assert not [name for name in data if "__pycache__" in name or name.endswith(".pyc") or name.startswith("..")]
+
+
+def test_a_library_that_is_not_installed_says_how_to_get_it():
+    with pytest.raises(FileNotFoundError, match="pip install no-such-distribution"):
+        package_handler("hello", libraries=["no-such-distribution"])
