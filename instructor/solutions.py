@@ -68,4 +68,39 @@ def handler(event, context):
 # ---- 04_triggers_polling (end) ----
 
 # ---- 05_failures_retries_idempotency (begin) ----
+# 05_failures_retries_idempotency, exercise 1: total runs of a handler that always fails.
+RETRY_COUNTS = {
+    "invoked synchronously (RequestResponse)": 1,
+    "invoked asynchronously (Event), default settings": 3,
+    "invoked asynchronously, MaximumRetryAttempts set to 1": 2,
+    "triggered by an S3 upload, default settings": 3,
+    "an SQS message, queue redrive policy maxReceiveCount 4": 4,
+}
+
+# 05_failures_retries_idempotency, exercise 2: the call that replaces the ... (report_failures_arn is in the cell).
+def configure_nightly_report(lambda_client, report_failures_arn):
+    lambda_client.put_function_event_invoke_config(
+        FunctionName="nightly-report", MaximumRetryAttempts=0,
+        DestinationConfig={"OnFailure": {"Destination": report_failures_arn}})
+
+# 05_failures_retries_idempotency, exercise 3: a conditional write keyed by the order.
+MY_CHARGE_SOURCE = '''
+import os
+
+import boto3
+from botocore.exceptions import ClientError
+
+table = boto3.resource("dynamodb").Table(os.environ["CHARGES_TABLE"])
+
+def handler(event, context):
+    charge_id = f"charge-for-{event['orderId']}"
+    try:
+        table.put_item(Item={"chargeId": charge_id, "orderId": event["orderId"], "amount": event["amount"]},
+                       ConditionExpression="attribute_not_exists(chargeId)")
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        return {"chargeId": charge_id, "charged": False}
+    return {"chargeId": charge_id, "charged": True}
+'''
 # ---- 05_failures_retries_idempotency (end) ----
