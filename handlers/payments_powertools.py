@@ -33,7 +33,7 @@ def send_receipt(order):
 
 
 def handler(event, context):
-    config.register_lambda_context(context)  # lets the utility stop waiting before the function times out
+    config.register_lambda_context(context)  # so that a run cut short by a timeout does not stay "in progress"
     result = charge(order=event)
     send_receipt(event)
     return result

@@ -45,7 +45,7 @@ def test_on_failure_destination(solutions, deploy, lambda_client, report_queue, 
     lambda_client.put_function_event_invoke_config(FunctionName=name,
                                                    DestinationConfig={"OnFailure": {"Destination": queue_arn}})
     assert not failures.check_on_failure_destination(name, queue_name)
-    assert "set it to 0" in capsys.readouterr().out
+    assert "the default applies: 2 retries" in capsys.readouterr().out
     lambda_client.put_function_event_invoke_config(FunctionName=name, MaximumRetryAttempts=0)
     assert not failures.check_on_failure_destination(name, queue_name)
     assert "no on-failure destination" in capsys.readouterr().out
@@ -90,6 +90,12 @@ def test_charge_once(solutions, deploy, charges_table, capsys):
     raises = solutions.MY_CHARGE_SOURCE.replace("        if error.response", "        raise\n        if error.response")
     assert not failures.check_charge_once(deploy("mine.handler", files={"mine.py": raises}, **settings), charges_table)
     assert "ConditionalCheckFailedException" in capsys.readouterr().out
+    check_first = template.replace("    ...\n", "    key = {'chargeId': 'c-' + event['orderId']}\n"
+                                   "    if 'Item' not in table.get_item(Key=key):\n"
+                                   "        table.put_item(Item={**key, 'amount': event['amount']})\n    return key\n")
+    checked = deploy("mine.handler", files={"mine.py": check_first}, **settings)
+    assert not failures.check_charge_once(checked, charges_table, check_first)
+    assert "two deliveries at the same moment" in capsys.readouterr().out
     done = deploy("mine.handler", files={"mine.py": solutions.MY_CHARGE_SOURCE}, **settings)
-    assert failures.check_charge_once(done, charges_table)
+    assert failures.check_charge_once(done, charges_table, solutions.MY_CHARGE_SOURCE)
     assert "one charge" in capsys.readouterr().out
