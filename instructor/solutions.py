@@ -59,9 +59,60 @@ def handler(event, context):
 '''
 
 # ---- 02_triggers_sync (begin) ----
+# 02_triggers_sync, exercise 1: the status codes.
+STATUS_CODES = {
+    "GET /books/b-3 on the HTTP API with routes (section 5)": 200,
+    "GET /books/b-42 on the HTTP API with routes (there is no book b-42)": 404,  # the function's own 404
+    "POST /books on the HTTP API with routes (it has only GET routes)": 404,  # API Gateway's: no route
+    "POST /books on the REST API (it has only GET methods)": 403,  # Missing Authentication Token
+    "GET /plain on the REST API of http-responses": 502,  # payload 1.0 needs statusCode
+    "GET /plain on the function URL of http-responses": 200,  # payload 2.0: plain JSON means 200
+    "GET /boom on the quick-created HTTP API of http-responses": 500,  # HTTP APIs say 500 for a function error
+    "GET /books on a function URL whose AuthType is AWS_IAM, unsigned": 403,
+}
+
+# 02_triggers_sync, exercise 2: the route key, and the URL of a book's reviews.
+ROUTE_KEY = "GET /books/{bookId}/reviews"
+
+
+def reviews_url(api_endpoint, book_id, limit):
+    return f"{api_endpoint}/books/{book_id}/reviews?limit={limit}"
+
+
+# 02_triggers_sync, exercise 3: the body of STOCK_SOURCE (pathParameters is in both payload formats).
+STOCK_SOURCE = '''
+import json
+
+STOCK = {"apple": 12, "pear": 0, "plum": 7}
+
+def handler(event, context):
+    sku = (event.get("pathParameters") or {}).get("sku")
+    if sku not in STOCK:
+        return {"statusCode": 404, "headers": {"Content-Type": "application/json"},
+                "body": json.dumps({"error": f"no such sku: {sku}"})}
+    return {"statusCode": 200, "headers": {"Content-Type": "application/json"},
+            "body": json.dumps({"sku": sku, "inStock": STOCK[sku]})}
+'''
+
+# 02_triggers_sync, exercise 4: the front door for each case.
+FRONT_DOORS = {
+    "a webhook for one function, called by a payment provider; it needs an address and nothing more": "function URL",
+    "a public API whose customers each get an API key and their own monthly request quota": "REST API",
+    "a mobile app's backend: a dozen routes over several functions, users sign in with Amazon Cognito, "
+    "lowest API Gateway price": "HTTP API",
+    "an internal API that must be reachable only from inside your VPC": "REST API",
+}
 # ---- 02_triggers_sync (end) ----
 
 # ---- 03_triggers_async (begin) ----
+# 03_triggers_async, exercise 1: every weekday at 18:30 UTC ("cron(30 18 ? * 2-6 *)" is the same: 1 is Sunday).
+WEEKDAY_EVENING_CRON = "cron(30 18 ? * MON-FRI *)"
+
+# 03_triggers_async, exercise 2: .pgm files under uploads/ only; the slash keeps uploads-old/ out.
+PGM_FILTER_RULES = [{"Name": "prefix", "Value": "uploads/"}, {"Name": "suffix", "Value": ".pgm"}]
+
+# 03_triggers_async, exercise 3: keys are ANDed, the values in a list ORed; numbers are compared with "numeric".
+EU_FILTER_POLICY = {"country": ["DE", "FR", "IT"], "total": [{"numeric": [">=", 20]}]}
 # ---- 03_triggers_async (end) ----
 
 # ---- 04_triggers_polling (begin) ----
