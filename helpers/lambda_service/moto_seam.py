@@ -19,10 +19,13 @@ moto stays the control plane (functions, versions, aliases, layers, configuratio
   per message received).
 * ``s3.notifications._invoke_awslambda``, ``S3Backend.put_bucket_notification_configuration`` and
   ``sns.Subscription.publish``: S3 and SNS events in AWS's shape (helpers/event_builder.py), queued
-  asynchronously; S3 requires the function's permission (add_permission); a deleted function's subscription does
-  not break Publish.
+  asynchronously; S3 requires the function's permission (add_permission) and refuses a filter rule that is not
+  prefix or suffix (``S3Response._notification_config_from_body``); a deleted function's subscription does not
+  break Publish.
 * ``LambdaFunction.create_url_config`` and ``ApiGatewayV2Response.create_api``: function URLs and HTTP API
-  endpoints on the workbook's HTTP front door (helpers/triggers/http_front_door.py); HTTP API quick-create.
+  endpoints on the workbook's HTTP front door (helpers/triggers/http_front_door.py); HTTP API quick-create; a
+  second URL for the same function is refused, as on AWS.
+* ``LambdaBackend.add_permission``: a statement id already in the policy is refused, as on AWS (moto adds a twin).
 
 ``tests/unit/test_moto_seam.py`` fails loudly if any of these moves in a moto upgrade.
 """
@@ -41,6 +44,7 @@ from moto.apigatewayv2 import responses as apigatewayv2_responses
 from moto.events import models as events_models
 from moto.s3 import models as s3_models
 from moto.s3 import notifications as s3_notifications
+from moto.s3 import responses as s3_responses
 from moto.sns import models as sns_models
 from moto.sqs import models as sqs_models
 
@@ -294,6 +298,23 @@ def _put_bucket_notification_configuration(self: Any, bucket_name: str, notifica
                                        notification.arn, "Not authorized to invoke function")
 
 
+def _notification_config_from_body(self: Any) -> dict[str, Any]:
+    """A filter rule's name is prefix or suffix (any case), else S3's InvalidArgument (moto 5.2.5 fails an assert:
+    a 500 that boto3 retries)."""
+    import re
+
+    from moto.s3.exceptions import InvalidArgumentError
+
+    body = self.body.decode("utf-8") if isinstance(self.body, bytes) else (self.body or "")
+    for rules in re.findall(r"<FilterRule>(.*?)</FilterRule>", body, flags=re.S):
+        name = (re.findall(r"<Name>(.*?)</Name>", rules, flags=re.S) or [""])[0]
+        if name.strip().lower() not in ("prefix", "suffix"):
+            raise InvalidArgumentError("filter rule name must be either prefix or suffix", "FilterRule.Name", name)
+    self.body = re.sub(r"<Name>\s*(prefix|suffix)\s*</Name>", lambda match: f"<Name>{match.group(1).lower()}</Name>",
+                       body, flags=re.I)
+    return _originals[(s3_responses.S3Response, "_notification_config_from_body")](self)
+
+
 def _subscription_publish(self: Any, message: str, message_id: str, subject: str | None = None,
                           message_attributes: dict[str, Any] | None = None, group_id: str | None = None,
                           deduplication_id: str | None = None, message_structure: str | None = None) -> None:
@@ -325,8 +346,28 @@ def _subscription_publish(self: Any, message: str, message_id: str, subject: str
         function, InvocationRequest(new_request_id(), json.dumps(event).encode(), function.function_arn))
 
 
+class _ResourceConflict(LambdaClientError):
+    code = 409
+
+    def __init__(self, message: str) -> None:
+        super().__init__("ResourceConflictException", message)
+
+
+def _add_permission(self: Any, function_name: str, qualifier: str, raw: str) -> dict[str, Any]:
+    """A statement id must be new in the function's policy (moto 5.2.5 stores a second one)."""
+    statement_id = json.loads(raw).get("StatementId")
+    function = self.get_function(function_name, qualifier)
+    if any(statement.get("Sid") == statement_id for statement in function.policy.statements):
+        raise _ResourceConflict(f"The statement id ({statement_id}) provided already exists. Please provide a new "
+                                "statement id, or remove the existing statement.")
+    return _originals[(lambda_models.LambdaBackend, "add_permission")](self, function_name, qualifier, raw)
+
+
 def _create_url_config(self: Any, config: dict[str, Any]) -> Any:
-    """A function URL that works from this machine: on the workbook's HTTP front door."""
+    """A function URL that works from this machine: on the workbook's HTTP front door. One per function."""
+    if getattr(self, "url_config", None) is not None:
+        raise _ResourceConflict(f"Failed to create function url config for [functionArn = {self.function_arn}]. "
+                                "Error message:  FunctionUrlConfig exists for this Lambda function")
     url_config = _originals[(lambda_models.LambdaFunction, "create_url_config")](self, config)
     front_door = getattr(_engine, "front_door", None)
     if front_door is not None:
@@ -371,8 +412,10 @@ _REPLACEMENTS = {
     (sqs_models.SQSBackend, "is_message_valid_based_on_retention_period"): _retention_check,
     (s3_notifications, "_invoke_awslambda"): _s3_invoke_lambda,
     (s3_models.S3Backend, "put_bucket_notification_configuration"): _put_bucket_notification_configuration,
+    (s3_responses.S3Response, "_notification_config_from_body"): _notification_config_from_body,
     (sns_models.Subscription, "publish"): _subscription_publish,
     (lambda_models.LambdaFunction, "create_url_config"): _create_url_config,
+    (lambda_models.LambdaBackend, "add_permission"): _add_permission,
     (apigatewayv2_responses.ApiGatewayV2Response, "create_api"): _create_http_api,
 }
 

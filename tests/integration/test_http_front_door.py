@@ -77,6 +77,22 @@ def test_responses_map_as_payload_format_2(echo_url):
     assert status == 418 and headers["X-Kind"] == "teapot" and body == b"\x00short and stout"
 
 
+def test_one_url_per_function_and_statement_ids_are_unique(lambda_client, echo_url):
+    name, url = echo_url
+    with pytest.raises(lambda_client.exceptions.ResourceConflictException, match="FunctionUrlConfig exists"):
+        lambda_client.create_function_url_config(FunctionName=name, AuthType="NONE")
+    assert lambda_client.get_function_url_config(FunctionName=name)["FunctionUrl"] == url
+    permission = {"FunctionName": name, "StatementId": "public-url", "Action": "lambda:InvokeFunctionUrl",
+                  "Principal": "*", "FunctionUrlAuthType": "NONE"}
+    lambda_client.add_permission(**permission)
+    with pytest.raises(lambda_client.exceptions.ResourceConflictException) as caught:
+        lambda_client.add_permission(**permission)
+    assert caught.value.response["Error"]["Message"] == (
+        "The statement id (public-url) provided already exists. Please provide a new statement id, or remove the "
+        "existing statement.")
+    assert len(json.loads(lambda_client.get_policy(FunctionName=name)["Policy"])["Statement"]) == 1
+
+
 def test_an_iam_protected_url_needs_a_signed_request(lambda_client, deploy):
     name = deploy("echo.handler", files={"echo.py": ECHO})
     url = lambda_client.create_function_url_config(FunctionName=name, AuthType="AWS_IAM")["FunctionUrl"]

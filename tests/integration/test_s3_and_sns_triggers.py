@@ -33,6 +33,31 @@ def test_s3_needs_the_functions_permission(lambda_client, deploy, cloud):
     s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=configuration)
 
 
+def test_a_filter_rule_is_prefix_or_suffix(lambda_client, deploy, cloud):
+    name = deploy("recorder.handler", files={"recorder.py": RECORDER})
+    s3 = boto3.client("s3")
+    bucket = f"filters-{time.monotonic_ns()}"
+    s3.create_bucket(Bucket=bucket)
+    lambda_client.add_permission(FunctionName=name, StatementId="s3-invoke", Action="lambda:InvokeFunction",
+                                 Principal="s3.amazonaws.com", SourceArn=f"arn:aws:s3:::{bucket}")
+
+    def configure(rule_name):
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
+            "LambdaFunctionConfigurations": [{"LambdaFunctionArn": function_arn(cloud, name),
+                                              "Events": ["s3:ObjectCreated:*"],
+                                              "Filter": {"Key": {"FilterRules": [{"Name": rule_name,
+                                                                                  "Value": "uploads/"}]}}}]})
+
+    with pytest.raises(ClientError) as caught:
+        configure("starts-with")
+    assert caught.value.response["Error"]["Code"] == "InvalidArgument"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert "prefix or suffix" in caught.value.response["Error"]["Message"]
+    configure("Prefix")
+    rules = s3.get_bucket_notification_configuration(Bucket=bucket)["LambdaFunctionConfigurations"][0]["Filter"]
+    assert rules["Key"]["FilterRules"] == [{"Name": "prefix", "Value": "uploads/"}]
+
+
 def test_s3_events_have_aws_shape_and_filters(lambda_client, logs_client, deploy, cloud):
     name = deploy("recorder.handler", files={"recorder.py": RECORDER})
     s3 = boto3.client("s3")

@@ -16,6 +16,7 @@ from moto.apigatewayv2 import responses as apigatewayv2_responses
 from moto.events import models as events_models
 from moto.s3 import models as s3_models
 from moto.s3 import notifications as s3_notifications
+from moto.s3 import responses as s3_responses
 from moto.sns import models as sns_models
 from moto.sqs import models as sqs_models
 
@@ -39,6 +40,8 @@ EXPECTED_SIGNATURES = {
     (s3_notifications, "_invoke_awslambda"): ["account_id", "event_body", "fn_arn", "region_name"],
     (s3_models.S3Backend, "put_bucket_notification_configuration"): ["self", "bucket_name", "notification_config"],
     (lambda_models.LambdaFunction, "create_url_config"): ["self", "config"],
+    (lambda_models.LambdaBackend, "add_permission"): ["self", "function_name", "qualifier", "raw"],
+    (s3_responses.S3Response, "_notification_config_from_body"): ["self"],
     (apigatewayv2_responses.ApiGatewayV2Response, "create_api"): ["self"],
     (sns_models.Subscription, "publish"): ["self", "message", "message_id", "subject", "message_attributes",
                                           "group_id", "deduplication_id", "message_structure"],
