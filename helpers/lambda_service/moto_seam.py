@@ -388,6 +388,7 @@ def _create_http_api(self: Any) -> tuple[int, dict[str, str], str]:
                                              payload_format_version="2.0")
         api.create_route(api_key_required=False, authorization_scopes=[],
                          route_key=params.get("routeKey") or "$default", target=f"integrations/{integration.id}")
+        api.create_stage({"stageName": "$default", "autoDeploy": True})  # quick-create deploys to $default
     front_door = getattr(_engine, "front_door", None)
     if front_door is not None:
         api.api_endpoint = front_door.http_api_url(api.api_id)

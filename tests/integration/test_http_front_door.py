@@ -106,6 +106,8 @@ def test_http_api_quick_create_and_routes_with_path_parameters(lambda_client, de
     quick = apis.create_api(Name="quick", ProtocolType="HTTP", Target=arn)
     status, _, body = fetch(quick["ApiEndpoint"] + "/anything/here?x=1")
     assert status == 200 and json.loads(body)["routeKey"] == "$default"
+    (stage,) = apis.get_stages(ApiId=quick["ApiId"])["Items"]
+    assert stage["StageName"] == "$default" and stage["AutoDeploy"] is True  # quick-create deploys, as on AWS
 
     api = apis.create_api(Name="orders", ProtocolType="HTTP")
     integration = apis.create_integration(ApiId=api["ApiId"], IntegrationType="AWS_PROXY", IntegrationUri=arn,
