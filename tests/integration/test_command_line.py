@@ -147,3 +147,56 @@ def test_environments_exit_when_their_parent_is_killed():
     assert gone(environments, within_s=10), "environment processes outlived the local AWS"
     ForegroundCloud().stop()
     assert not any(folder.exists() for folder in workdirs)  # the next local AWS removed the orphaned folder
+
+
+def test_triggers_work_through_plain_boto3_and_time_runs_faster():
+    """The issue's "through plain boto3 against python -m helpers.local_cloud": a schedule on --time-scale, an SQS
+    mapping and a function URL, from a process that is not the local AWS's."""
+    import urllib.request
+
+    cloud = ForegroundCloud("--time-scale", "600")  # a workbook minute every 0.1 s
+    try:
+        cloud.deploy("ticker", "hello.handler", "hello")
+        arn = cloud.client("lambda").get_function(FunctionName="ticker")["Configuration"]["FunctionArn"]
+        events = cloud.client("events")
+        rule_arn = events.put_rule(Name="every-minute", ScheduleExpression="rate(1 minute)")["RuleArn"]
+        cloud.client("lambda").add_permission(FunctionName="ticker", StatementId="events", Principal="events.amazonaws.com",
+                                              Action="lambda:InvokeFunction", SourceArn=rule_arn)
+        events.put_targets(Rule="every-minute", Targets=[{"Id": "ticker", "Arn": arn}])
+
+        sqs = cloud.client("sqs")
+        queue_url = sqs.create_queue(QueueName="jobs")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        cloud.client("lambda").create_event_source_mapping(FunctionName="ticker", EventSourceArn=queue_arn, BatchSize=1)
+        sqs.send_message(QueueUrl=queue_url, MessageBody="job-1")
+
+        url = cloud.client("lambda").create_function_url_config(FunctionName="ticker", AuthType="NONE")["FunctionUrl"]
+        for statement, action in (("url", "lambda:InvokeFunctionUrl"), ("url-invoke", "lambda:InvokeFunction")):
+            cloud.client("lambda").add_permission(FunctionName="ticker", StatementId=statement, Principal="*",
+                                                  Action=action, **({"FunctionUrlAuthType": "NONE"}
+                                                                    if action.endswith("Url") else {}))
+        with urllib.request.urlopen(url + "?name=web", timeout=10) as response:
+            assert response.status == 200
+
+        logs = cloud.client("logs")
+        deadline = time.monotonic() + 20
+        starts = 0
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            try:
+                lines = [event["message"] for event in
+                         logs.filter_log_events(logGroupName="/aws/lambda/ticker")["events"]]
+            except logs.exceptions.ResourceNotFoundException:
+                continue
+            starts = sum(line.startswith("START") for line in lines)
+            counts = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=[
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+            left = sum(int(value) for value in counts.values())  # 0: received, handled and deleted
+            if starts >= 5 and left == 0:
+                break
+        print(f"command line, --time-scale 600: {starts} invocations (schedule, queue, URL) within "
+              f"{20 - (deadline - time.monotonic()):.1f} s")
+        assert starts >= 5 and left == 0
+    finally:
+        cloud.stop()
+    assert cloud.process.returncode == 0
