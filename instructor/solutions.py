@@ -116,6 +116,42 @@ EU_FILTER_POLICY = {"country": ["DE", "FR", "IT"], "total": [{"numeric": [">=", 
 # ---- 03_triggers_async (end) ----
 
 # ---- 04_triggers_polling (begin) ----
+# 04_triggers_polling, exercise 1: process each message on its own; name the failed ones by messageId.
+PARTIAL_WORKER_SOURCE = '''
+import json
+
+def process(body):
+    order = json.loads(body)  # raises ValueError when the body is not JSON
+    print("processed", order["id"])
+
+def handler(event, context):
+    failures = []
+    for record in event["Records"]:
+        try:
+            process(record["body"])
+        except Exception:
+            failures.append({"itemIdentifier": record["messageId"]})
+    return {"batchItemFailures": failures}
+'''
+
+# 04_triggers_polling, exercise 2: which of m1, m2, m3 come back (AWS's rules for partial batch responses).
+REPROCESSED = {
+    "returns {'batchItemFailures': [{'itemIdentifier': m2's messageId}]}": {"m2"},
+    "returns {'batchItemFailures': []}": set(),
+    "returns None (the handler has no return statement)": set(),
+    "raises an exception after processing m1": {"m1", "m2", "m3"},
+    "returns {'batchItemFailures': [{'itemIdentifier': m2's receiptHandle}]}": {"m1", "m2", "m3"},
+    "returns {'batchItemFailures': [{'messageId': m2's messageId}]}": {"m1", "m2", "m3"},
+    "returns the response of the first line, on a mapping without FunctionResponseTypes": set(),
+}
+
+# 04_triggers_polling, exercise 3: give up after a few retries, split failing batches, keep the batch info.
+def stream_settings(exercise_failures_arn):
+    return {
+        "MaximumRetryAttempts": 2,
+        "BisectBatchOnFunctionError": True,
+        "DestinationConfig": {"OnFailure": {"Destination": exercise_failures_arn}},
+    }
 # ---- 04_triggers_polling (end) ----
 
 # ---- 05_failures_retries_idempotency (begin) ----
