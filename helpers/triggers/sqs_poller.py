@@ -102,12 +102,13 @@ class SQSPollers:
             for mapping in _sqs_mappings():
                 if mapping.uuid not in self._workers:
                     self.stats[mapping.uuid] = {"batches": 0, "messages": 0, "deleted": 0, "failed_batches": 0}
-                    workers = [threading.Thread(target=self._poll, args=(mapping.uuid, index), daemon=True,
-                                                name=f"sqs-poller-{mapping.uuid[:8]}-{index}")
-                               for index in range(_concurrency(mapping))]
-                    self._workers[mapping.uuid] = workers
-                    for worker in workers:
-                        worker.start()
+                    self._workers[mapping.uuid] = []
+                workers = self._workers[mapping.uuid]
+                while len(workers) < _concurrency(mapping):  # new, or MaximumConcurrency raised by an update
+                    worker = threading.Thread(target=self._poll, args=(mapping.uuid, len(workers)), daemon=True,
+                                              name=f"sqs-poller-{mapping.uuid[:8]}-{len(workers)}")
+                    workers.append(worker)
+                    worker.start()
 
     def _poll(self, mapping_uuid: str, index: int) -> None:
         while not self._stopped.is_set():

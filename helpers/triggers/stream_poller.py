@@ -71,7 +71,7 @@ class StreamPollers:
                 continue
             records = table.stream_shard.items[position:position + (mapping.batch_size or DEFAULT_BATCH_SIZE)]
             stats = self.stats[mapping_uuid]
-            stats["iterator_age_s"] = _age_s(records[0]) if records else 0.0
+            stats["iterator_age_s"] = _age_s(records[0], self.engine.clock.now()) if records else 0.0
             if not records:
                 time.sleep(0.1)
                 continue
@@ -104,14 +104,15 @@ class StreamPollers:
                 return consumed + self._deliver(mapping, table, batch[:half]) + self._deliver(mapping, table, batch[half:])
             retries = mapping.max_retry_attempts if mapping.max_retry_attempts is not None else -1
             max_age = mapping.max_record_age if mapping.max_record_age is not None else -1
-            if (retries != -1 and attempts > retries) or (max_age != -1 and _age_s(batch[0]) > max_age):
+            too_old = max_age != -1 and _age_s(batch[0], self.engine.clock.now()) > max_age
+            if (retries != -1 and attempts > retries) or too_old:
                 self._to_destination(mapping, table, batch, attempts,
                                      "RetryAttemptsExhausted" if retries != -1 and attempts > retries
                                      else "RecordAgeExceeded")
                 stats["to_destination"] += len(batch)
                 return consumed + len(batch)
             stats["retries"] += 1
-            stats["iterator_age_s"] = _age_s(batch[0])
+            stats["iterator_age_s"] = _age_s(batch[0], self.engine.clock.now())
             time.sleep(RETRY_DELAY_S / self.engine.clock.time_scale)  # the shard waits: nothing behind it moves
         return consumed
 
@@ -150,7 +151,8 @@ class StreamPollers:
                                "condition": condition, "approximateInvokeCount": attempts},
             "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
             "version": "1.0",
-            "timestamp": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "timestamp": datetime.fromtimestamp(self.engine.clock.now(), timezone.utc)
+            .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "DDBStreamBatchInfo": {
                 "shardId": table.stream_shard.id, "startSequenceNumber": first["SequenceNumber"],
                 "endSequenceNumber": last["SequenceNumber"],
@@ -194,9 +196,10 @@ def _iso(value: Any) -> str:
     return _as_datetime(value).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _age_s(record: Any) -> float:
-    return max((datetime.now(timezone.utc) - _as_datetime(record.record["dynamodb"]["ApproximateCreationDateTime"]))
-               .total_seconds(), 0.0)
+def _age_s(record: Any, now: float) -> float:
+    """How old a record is on the workbook clock (``cloud.clock.advance`` ages records, as waiting would)."""
+    created = _as_datetime(record.record["dynamodb"]["ApproximateCreationDateTime"]).timestamp()
+    return max(now - created, 0.0)
 
 
 def _stream_mappings() -> list[Any]:

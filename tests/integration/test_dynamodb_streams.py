@@ -121,3 +121,26 @@ def test_latest_starts_after_the_mapping(lambda_client, logs_client, deploy, tab
     wait_for(lambda: len(received(logs_client, name)) == 1)
     assert received(logs_client, name)[0][1] == "after"
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
+
+
+def test_records_age_on_the_workbook_clock(lambda_client, logs_client, deploy, table, cloud):
+    """MaximumRecordAgeInSeconds (at least 60 s on AWS) played out with cloud.clock.advance, not by waiting."""
+    name = deploy("recorder.handler", files={"recorder.py": RECORDER})
+    table_name, stream_arn = table
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName=f"too-old-{time.monotonic_ns()}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    dynamodb = boto3.client("dynamodb")
+    dynamodb.put_item(TableName=table_name, Item={"pk": {"S": "bad"}, "poison": {"BOOL": True}})
+    dynamodb.put_item(TableName=table_name, Item={"pk": {"S": "good"}})
+    mapping = lambda_client.create_event_source_mapping(
+        FunctionName=name, EventSourceArn=stream_arn, StartingPosition="TRIM_HORIZON", BatchSize=1,
+        MaximumRecordAgeInSeconds=60, DestinationConfig={"OnFailure": {"Destination": queue_arn}})
+    wait_for(lambda: cloud.engine.stream_pollers.stats.get(mapping["UUID"], {}).get("retries", 0) >= 1)
+    assert received(logs_client, name) == []  # blocked behind "bad", far younger than 60 s
+    cloud.clock.advance(61)
+    wait_for(lambda: [pk for _, pk, _ in received(logs_client, name)] == ["good"])  # "bad" was given up
+    record = json.loads(sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"])
+    assert record["requestContext"]["condition"] == "RecordAgeExceeded"
+    assert record["DDBStreamBatchInfo"]["batchSize"] == 1
+    lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])

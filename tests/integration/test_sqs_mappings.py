@@ -128,3 +128,19 @@ def test_a_disabled_mapping_leaves_messages_in_the_queue(lambda_client, logs_cli
     assert sorted(line for line in log_messages(logs_client, name) if line.startswith("DONE ")) == [
         "DONE order-1", "DONE order-2"]
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
+
+
+def test_raising_maximum_concurrency_adds_pollers(lambda_client, deploy, cloud):
+    sqs = boto3.client("sqs")
+    url, arn, _ = make_queues(sqs, "scale-up", visibility_s=30)
+    slow = "import time\ndef handler(event, context):\n    time.sleep(0.4)\n"
+    name = deploy("slow.handler", files={"slow.py": slow}, Timeout=5)
+    mapping = lambda_client.create_event_source_mapping(FunctionName=name, EventSourceArn=arn, BatchSize=1,
+                                                        ScalingConfig={"MaximumConcurrency": 2})
+    lambda_client.update_event_source_mapping(UUID=mapping["UUID"], ScalingConfig={"MaximumConcurrency": 4})
+    send_all(sqs, url, [f"job-{index}" for index in range(12)])
+    wait_until_empty(sqs, url, timeout_s=30)
+    used = {env.id for env in cloud.engine.environments() if env.function_name == name}
+    print(f"MaximumConcurrency raised from 2 to 4: {len(used)} environments used")
+    assert len(used) == 4
+    lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
