@@ -4,8 +4,8 @@
     GET /books/{bookId}      one book, or 404 when there is no such book
     anything else            404
 
-It works behind all three HTTP front doors, because it reads only what both payload formats have:
-2.0 (HTTP APIs, function URLs) and 1.0 (REST APIs).
+It works behind all three HTTP front doors, because it looks for the method and the path where each payload
+format keeps them: 2.0 (HTTP APIs, function URLs) and 1.0 (REST APIs).
 """
 
 import json

@@ -5,7 +5,7 @@ S3 invokes this function asynchronously, with one record per new object. Two thi
 * The object key in the event is URL-encoded: "uploads/mountain view.pgm" arrives as "uploads/mountain+view.pgm".
   unquote_plus turns it back into the real key; without it, get_object finds no such key.
 * The thumbnail is written under OUTPUT_PREFIX ("thumbnails/"), never under the prefix the bucket notification
-  listens to (uploads/). Writing there would trigger this function again with its own output, for ever.
+  listens to (uploads/). Writing there would trigger this function again with its own output, again and again.
 
 PGM (portable graymap) is the simplest image format there is: a short text header "P5 <width> <height> 255",
 then one byte per pixel (0 black, 255 white), row after row. Pure Python can read and write it, so the function

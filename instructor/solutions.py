@@ -108,7 +108,8 @@ FRONT_DOORS = {
 # 03_triggers_async, exercise 1: every weekday at 18:30 UTC ("cron(30 18 ? * 2-6 *)" is the same: 1 is Sunday).
 WEEKDAY_EVENING_CRON = "cron(30 18 ? * MON-FRI *)"
 
-# 03_triggers_async, exercise 2: .pgm files under uploads/ only; the slash keeps uploads-old/ out.
+# 03_triggers_async, exercise 2: .pgm files under uploads/ only; the slash keeps uploads-old/ out. S3 reads the
+# names in any case ("Prefix" passes too) and no wildcards; one prefix and one suffix at most.
 PGM_FILTER_RULES = [{"Name": "prefix", "Value": "uploads/"}, {"Name": "suffix", "Value": ".pgm"}]
 
 # 03_triggers_async, exercise 3: keys are ANDed, the values in a list ORed; numbers are compared with "numeric".

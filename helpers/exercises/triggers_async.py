@@ -16,8 +16,10 @@ from .feedback import correct, never_raises, not_yet, unanswered, wrong
 
 # ---------------------------------------------------------------------------------------------- exercise 1
 
-#: The check compares fire times over two weeks from this Monday (any Monday would do).
+#: The check compares fire times over two weeks from this Monday (any Monday would do), and again from a Monday
+#: far ahead, so that an expression limited to some years does not pass.
 CRON_WINDOW_START = datetime(2026, 11, 30, tzinfo=timezone.utc)
+CRON_FAR_WINDOW_START = datetime(2150, 1, 5, tzinfo=timezone.utc)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -38,7 +40,7 @@ def check_weekday_cron(expression: Any) -> bool:
         return wrong('EventBridge takes "cron(...)" or "rate(...)": wrap the six fields in cron( ).')
     fields = text[5:-1].split() if text.endswith(")") else []
     if len(fields) == 5:
-        return wrong("that is a Unix crontab line (five fields). EventBridge's cron has six: minutes, hours, "
+        return wrong("five fields, like a Unix crontab line. EventBridge's cron has six: minutes, hours, "
                      "day-of-month, month, day-of-week, year. Add the year (* for every year).")
     if len(fields) == 6 and fields[:2] == ["18", "30"]:
         return wrong("minutes come first, then hours: 18:30 is minute 30 of hour 18.")
@@ -50,8 +52,12 @@ def check_weekday_cron(expression: Any) -> bool:
     except ScheduleExpressionError as error:
         return wrong(f"put_rule would answer ValidationException (Parameter ScheduleExpression is not valid.): "
                      f"{error}.")
-    wanted = _weekday_evenings(10)
+    wanted = _weekday_evenings(10, CRON_WINDOW_START)
     got = next_fire_times(text, CRON_WINDOW_START, 10)
+    far_ahead = next_fire_times(text, CRON_FAR_WINDOW_START, 10)
+    if got == wanted and far_ahead != _weekday_evenings(10, CRON_FAR_WINDOW_START):
+        return wrong(f"right for the next two weeks, but the year field ({fields[5]}) makes it stop in some later "
+                     "year: use * for every year.")
     if got == wanted:
         return correct("It fires Monday to Friday at 18:30 UTC, and never at weekends. (MON-FRI and 2-6 mean the "
                        "same: in EventBridge, day 1 is Sunday.)")
@@ -78,10 +84,10 @@ def check_weekday_cron(expression: Any) -> bool:
     return wrong(f"it fires at {shown}, ... but every weekday at 18:30 is wanted.")
 
 
-def _weekday_evenings(count: int) -> list[datetime]:
+def _weekday_evenings(count: int, start: datetime) -> list[datetime]:
     from datetime import timedelta
 
-    found, day = [], CRON_WINDOW_START
+    found, day = [], start
     while len(found) < count:
         if day.weekday() < 5:
             found.append(day.replace(hour=18, minute=30))
@@ -128,7 +134,11 @@ def check_s3_filter(filter_rules: Any, function_name: str = "pgm-watcher") -> bo
                 "LambdaFunctionConfigurations": [{"LambdaFunctionArn": function_arn, "Events": ["s3:ObjectCreated:*"],
                                                   "Filter": {"Key": {"FilterRules": filter_rules}}}]})
         except s3.exceptions.ClientError as error:
-            return wrong(f"S3 refused the configuration: {error.response['Error'].get('Message')}")
+            details = error.response["Error"]
+            argument = (f" ({details['ArgumentName']}: {details.get('ArgumentValue')!r})"
+                        if details.get("ArgumentName") else "")
+            return wrong(f"S3 refused the configuration with {details.get('Code')}: {details.get('Message')}"
+                         f"{argument}.")
         for key in S3_TEST_KEYS:
             s3.put_object(Bucket=bucket, Key=key, Body=b"P5\n1 1\n255\n\x80")
         _wait_for_background()
@@ -152,6 +162,9 @@ def check_s3_filter(filter_rules: Any, function_name: str = "pgm-watcher") -> bo
         hint = 'uploads-old/cat.pgm invoked it too: a prefix is plain text, so end it with the slash ("uploads/").'
     elif "uploads/notes.txt" in extra:
         hint = "uploads/notes.txt invoked it too: add a suffix rule for .pgm."
+    elif missed and any("*" in rule["Value"] for rule in filter_rules):
+        hint = ("S3 filters know no wildcards: a * is compared as a plain character, and no key contains one. "
+                "Write the prefix and the suffix themselves.")
     elif len(missed) == 3:
         hint = ("none of the .pgm files under uploads/ invoked it: keys have no leading slash, and prefix and "
                 "suffix are compared exactly, upper and lower case included.")
@@ -168,11 +181,13 @@ def _filter_rules_problem(rules: Any) -> str:
     for rule in rules:
         if set(rule) != {"Name", "Value"}:
             return f'each rule has exactly two keys, "Name" and "Value"; {rule!r} does not.'
-        if rule["Name"] not in ("prefix", "suffix"):
-            return f'a rule\'s Name is "prefix" or "suffix" (lower case), not {rule["Name"]!r}.'
+        if not isinstance(rule["Name"], str):
+            return f'a rule\'s Name is text: "prefix" or "suffix"; {rule!r} has no such Name.'
         if not isinstance(rule["Value"], str) or not rule["Value"]:
             return f"a rule's Value is a non-empty string; {rule!r} is not."
-    names = [rule["Name"] for rule in rules]
+    # S3 itself refuses a Name other than prefix or suffix (the check shows its answer); the local AWS accepts a
+    # second rule of the same kind, which S3 refuses ("Cannot specify more than one prefix rule in a filter.").
+    names = [rule["Name"].strip().lower() for rule in rules]
     if names.count("prefix") > 1 or names.count("suffix") > 1:
         return ("S3 allows one prefix and one suffix per configuration (and reads no wildcards): "
                 "for two prefixes you would need two configurations.")
@@ -201,6 +216,7 @@ SNS_TEST_ORDERS = [
     ("o-6", "US", 500, False),
     ("o-7", "DE", None, False),  # no total attribute
     ("o-8", None, 60, False),  # no country attribute
+    ("o-9", "PL", 75, False),  # another European country: "anything but ES and US" is not the answer
 ]
 
 
@@ -223,8 +239,8 @@ def check_sns_filter_policy(policy: Any, function_name: str = "ship-from-eu") ->
                          f"{condition!r} is not a list.")
     total = policy.get("total", [])
     if total and all(isinstance(value, (int, float, str)) for value in total):
-        return wrong('"total": [20] would let through only a total of exactly 20. A comparison is written '
-                     '{"numeric": [">=", 20]}.')
+        return wrong(f'"total": {json.dumps(total)} lists exact values: it would let through only a total equal '
+                     'to one of them. A comparison is written {"numeric": [">=", 20]}.')
     function_arn = _function_arn(function_name)
     if function_arn is None:
         return not_yet(f"there is no function named {function_name!r} yet: run the cell's deploy line first.")
@@ -264,7 +280,7 @@ def check_sns_filter_policy(policy: Any, function_name: str = "ship-from-eu") ->
                        "out.")
     described = {order: f"{order} ({country or 'no country'}, {'no total' if amount is None else amount})"
                  for order, country, amount, _ in SNS_TEST_ORDERS}
-    if received & {"o-4", "o-6", "o-8"}:
+    if received & {"o-4", "o-6", "o-8", "o-9"}:
         hint = 'orders outside DE, FR and IT got through: add "country": ["DE", "FR", "IT"].'
     elif received & {"o-5", "o-7"}:
         hint = "an order under 20 (or with no total) got through: add a numeric condition on total."

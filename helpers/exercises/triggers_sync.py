@@ -350,8 +350,8 @@ def check_stock_handler(function_name: str = "stock") -> bool:
             problem = _stock_answer_problem(response, sku, status, count)
             if problem:
                 return wrong(f"behind the REST API (payload 1.0), GET /stock/{sku}: {problem}")
-    return correct("It answers the same behind both doors: it reads pathParameters, which both payload formats "
-                   "have, and returns statusCode, headers and a string body.")
+    return correct("It answers the same behind both doors: it finds the sku in both payload formats "
+                   "(pathParameters is in both) and returns statusCode, headers and a string body.")
 
 
 # ---------------------------------------------------------------------------------------------- exercise 4
@@ -387,7 +387,9 @@ _DOOR_HINTS = {
 }
 
 _DOOR_NAMES = {"functionurl": "function URL", "url": "function URL", "lambdafunctionurl": "function URL",
-               "httpapi": "HTTP API", "apigatewayv2": "HTTP API", "restapi": "REST API", "apigatewayv1": "REST API"}
+               "lambdaurl": "function URL", "httpapi": "HTTP API", "http": "HTTP API", "apigatewayv2": "HTTP API",
+               "apigatewayhttpapi": "HTTP API", "restapi": "REST API", "rest": "REST API", "apigatewayv1": "REST API",
+               "apigatewayrestapi": "REST API"}
 
 
 def _door(value: Any) -> str | None:
@@ -412,7 +414,7 @@ def check_front_door_choices(answers: Any) -> bool:
         if given is None:
             problems.append(f"{case}: answer \"function URL\", \"HTTP API\" or \"REST API\", not {answers[case]!r}")
         elif given != expected:
-            problems.append(f"{case}: not {given}; {_DOOR_HINTS.get((case, given), 'see the table in section 11.')}")
+            problems.append(f"{case}: not {given}; {_DOOR_HINTS.get((case, given), 'see the table in section 10.')}")
     if problems:
         return wrong(f"{len(problems)} not right yet:\n   - " + "\n   - ".join(problems))
     if open_ones:

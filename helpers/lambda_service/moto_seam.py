@@ -14,7 +14,9 @@ moto stays the control plane (functions, versions, aliases, layers, configuratio
 * ``events.Rule.send_to_targets`` and ``events.EventsBackend.put_rule``: EventBridge delivers to Lambda targets
   (asynchronously), skips disabled and schedule-only rules, and validates schedule expressions.
 * ``LambdaBackend.create_event_source_mapping``: SQS and DynamoDB Streams mappings leave moto's inline path (inside
-  SendMessage or PutItem, records lost on failure); the workbook's pollers run them (helpers/triggers/).
+  SendMessage or PutItem, records lost on failure); the workbook's pollers run them (helpers/triggers/). An SQS
+  mapping is refused as Lambda refuses it: a second one for the same function and queue, a batch over 10 without a
+  batching window, a queue whose visibility timeout is shorter than the function's timeout.
 * ``SQSBackend.is_message_valid_based_on_retention_period``: the same rule, in constant time (moto's is O(n)
   per message received).
 * ``s3.notifications._invoke_awslambda``, ``S3Backend.put_bucket_notification_configuration`` and
@@ -227,8 +229,33 @@ def _put_rule(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
     return rule
 
 
+def _check_sqs_mapping(backend: Any, spec: dict[str, Any]) -> None:
+    """What Lambda refuses when an SQS mapping is created (moto 5.2.5 accepts all three)."""
+    from moto.awslambda.exceptions import InvalidParameterValueException
+    from moto.sqs.models import sqs_backends
+
+    arn = spec["EventSourceArn"]
+    function = backend.get_function(spec["FunctionName"])
+    for mapping in backend._event_source_mappings.values():
+        if mapping.event_source_arn == arn and mapping.function_arn == function.function_arn:
+            raise _ResourceConflict(f'An event source mapping with SQS arn (" {arn} ") and function '
+                                    f'(" {function.function_name} ") already exists. Please update or delete the '
+                                    f"existing mapping with UUID {mapping.uuid}")
+    if int(spec.get("BatchSize") or 10) > 10 and not int(spec.get("MaximumBatchingWindowInSeconds") or 0):
+        raise InvalidParameterValueException("Maximum batch window in seconds must be greater than 0 if maximum "
+                                             "batch size is greater than 10")
+    for queue in sqs_backends[backend.account_id][backend.region_name].queues.values():
+        visibility_s = int(queue.visibility_timeout or 0)
+        if queue.queue_arn == arn and visibility_s < int(function.timeout):
+            raise InvalidParameterValueException(f"Queue visibility timeout: {visibility_s} seconds is less than "
+                                                 f"Function timeout: {function.timeout} seconds")
+
+
 def _create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
-    """SQS and DynamoDB Streams mappings are run by the workbook's pollers, not inside SendMessage or PutItem."""
+    """SQS and DynamoDB Streams mappings are run by the workbook's pollers, not inside SendMessage or PutItem; an
+    SQS mapping is checked as Lambda checks it."""
+    if str(spec.get("EventSourceArn", "")).startswith("arn:aws:sqs:") and spec.get("FunctionName"):
+        _check_sqs_mapping(self, spec)
     mapping = _originals[(lambda_models.LambdaBackend, "create_event_source_mapping")](self, spec)
     if mapping.event_source_arn.startswith("arn:aws:sqs:"):
         from moto.sqs.models import sqs_backends

@@ -144,3 +144,24 @@ def test_raising_maximum_concurrency_adds_pollers(lambda_client, deploy, cloud):
     print(f"MaximumConcurrency raised from 2 to 4: {len(used)} environments used")
     assert len(used) == 4
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
+
+
+def test_lambda_refuses_what_aws_refuses(lambda_client, deploy, cloud):
+    sqs = boto3.client("sqs")
+    url, arn, _ = make_queues(sqs, "refusals", visibility_s=5)
+    slow = deploy("print_event.handler", Timeout=10)
+    with pytest.raises(lambda_client.exceptions.InvalidParameterValueException,
+                       match="Queue visibility timeout: 5 seconds is less than Function timeout: 10 seconds"):
+        lambda_client.create_event_source_mapping(FunctionName=slow, EventSourceArn=arn)
+    name = deploy("print_event.handler", Timeout=5)
+    with pytest.raises(lambda_client.exceptions.InvalidParameterValueException,
+                       match="Maximum batch window in seconds must be greater than 0 if maximum batch size is"):
+        lambda_client.create_event_source_mapping(FunctionName=name, EventSourceArn=arn, BatchSize=50)
+    mapping = lambda_client.create_event_source_mapping(FunctionName=name, EventSourceArn=arn, BatchSize=50,
+                                                        MaximumBatchingWindowInSeconds=1)
+    with pytest.raises(lambda_client.exceptions.ResourceConflictException) as caught:
+        lambda_client.create_event_source_mapping(FunctionName=name, EventSourceArn=arn)
+    assert caught.value.response["Error"]["Message"] == (
+        f'An event source mapping with SQS arn (" {arn} ") and function (" {name} ") already exists. Please update '
+        f'or delete the existing mapping with UUID {mapping["UUID"]}')
+    lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])

@@ -41,9 +41,10 @@ def test_status_codes(solutions, capsys):
 
 def test_front_door_choices(solutions, capsys):
     assert triggers_sync.check_front_door_choices(solutions.FRONT_DOORS)
-    spelled = {case: {"function URL": "Function URL", "HTTP API": "http api", "REST API": "rest-api"}[door]
-               for case, door in solutions.FRONT_DOORS.items()}
-    assert triggers_sync.check_front_door_choices(spelled)
+    for spellings in ({"function URL": "Function URL", "HTTP API": "http api", "REST API": "rest-api"},
+                      {"function URL": "Lambda URL", "HTTP API": "HTTP", "REST API": "REST"}):
+        spelled = {case: spellings[door] for case, door in solutions.FRONT_DOORS.items()}
+        assert triggers_sync.check_front_door_choices(spelled)
     capsys.readouterr()
     assert not triggers_sync.check_front_door_choices(dict.fromkeys(solutions.FRONT_DOORS, ...))
     assert "Not answered yet" in capsys.readouterr().out
@@ -145,6 +146,17 @@ def handler(event, context):
             "body": json.dumps({"sku": sku, "inStock": STOCK[sku]})}
 '''
 
+STOCK_FROM_THE_PATH = '''
+import json
+STOCK = {"apple": 12, "pear": 0, "plum": 7}
+def handler(event, context):
+    sku = (event.get("rawPath") or event["path"]).rsplit("/", 1)[-1]
+    if sku not in STOCK:
+        return {"statusCode": 404, "headers": {"Content-Type": "application/json"}, "body": "{}"}
+    return {"statusCode": 200, "headers": {"Content-Type": "application/json"},
+            "body": json.dumps({"sku": sku, "inStock": STOCK[sku]})}
+'''
+
 STOCK_KEY_ERROR = '''
 import json
 STOCK = {"apple": 12, "pear": 0, "plum": 7}
@@ -183,4 +195,8 @@ def test_stock_handler(solutions, cloud, deploy, capsys):
 
     done = deploy("stock.handler", files={"stock.py": solutions.STOCK_SOURCE})
     assert triggers_sync.check_stock_handler(done)
+    capsys.readouterr()
+    from_the_path = deploy("stock.handler", files={"stock.py": STOCK_FROM_THE_PATH})  # also right: both formats
+    assert triggers_sync.check_stock_handler(from_the_path)
+    assert "finds the sku in both payload formats" in capsys.readouterr().out
     assert _api_counts() == before
