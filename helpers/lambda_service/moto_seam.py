@@ -17,6 +17,7 @@ moto stays the control plane (functions, versions, aliases, layers, configuratio
   SendMessage or PutItem, records lost on failure); the workbook's pollers run them (helpers/triggers/). An SQS
   mapping is refused as Lambda refuses it: a second one for the same function and queue, a batch over 10 without a
   batching window, a queue whose visibility timeout is shorter than the function's timeout.
+* ``dynamodb.models.table.StreamRecord.__init__``: stream records are stamped on the workbook clock.
 * ``SQSBackend.is_message_valid_based_on_retention_period``: the same rule, in constant time (moto's is O(n)
   per message received).
 * ``s3.notifications._invoke_awslambda``, ``S3Backend.put_bucket_notification_configuration`` and
@@ -43,6 +44,7 @@ from moto.awslambda import responses as lambda_responses
 from moto.awslambda.exceptions import LambdaClientError
 from moto.core.exceptions import JsonRESTError
 from moto.apigatewayv2 import responses as apigatewayv2_responses
+from moto.dynamodb.models import table as dynamodb_table_models
 from moto.events import models as events_models
 from moto.s3 import models as s3_models
 from moto.s3 import notifications as s3_notifications
@@ -271,6 +273,18 @@ def _create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
     return mapping
 
 
+def _stream_record_init(self: Any, table: Any, stream_type: str, event_name: str, old: Any, new: Any,
+                        seq: int) -> None:
+    """A DynamoDB stream record is stamped on the workbook clock, so that records age as the clock moves
+    (MaximumRecordAgeInSeconds, iterator age) even after ``clock.advance``."""
+    from datetime import datetime, timezone
+
+    _originals[(dynamodb_table_models.StreamRecord, "__init__")](self, table, stream_type, event_name, old, new, seq)
+    if _engine is not None:
+        stamped = datetime.fromtimestamp(_engine.clock.now(), timezone.utc).replace(tzinfo=None)
+        self.record["dynamodb"]["ApproximateCreationDateTime"] = stamped
+
+
 def _retention_check(self: Any, queue_name: str, message: Any) -> bool:
     """The same rule as moto's, without computing every queue attribute for every message received (which
     makes a receive from a queue of 1,000 messages take a second)."""
@@ -369,6 +383,14 @@ def _subscription_publish(self: Any, message: str, message_id: str, subject: str
     except Exception:  # noqa: BLE001 - the function was deleted: SNS retries it for a while, then gives up
         logging.getLogger(__name__).info("SNS subscription %s: function %s does not exist", self.arn, self.endpoint)
         return
+    from .resource_policy import allows
+
+    if not allows(function, "sns.amazonaws.com", self.topic.arn, self.topic.account_id):
+        # AWS: the delivery fails and the message is not delivered to this subscriber; add_permission fixes it
+        logging.getLogger(__name__).warning(
+            "SNS topic %s may not invoke %s: its resource-based policy has no statement for sns.amazonaws.com "
+            "(add_permission)", self.topic.arn, function.function_name)
+        return
     installed_engine().invoke_in_background(
         function, InvocationRequest(new_request_id(), json.dumps(event).encode(), function.function_arn))
 
@@ -438,6 +460,7 @@ _REPLACEMENTS = {
     (events_models.EventsBackend, "put_rule"): _put_rule,
     (lambda_models.LambdaBackend, "create_event_source_mapping"): _create_event_source_mapping,
     (sqs_models.SQSBackend, "is_message_valid_based_on_retention_period"): _retention_check,
+    (dynamodb_table_models.StreamRecord, "__init__"): _stream_record_init,
     (s3_notifications, "_invoke_awslambda"): _s3_invoke_lambda,
     (s3_models.S3Backend, "put_bucket_notification_configuration"): _put_bucket_notification_configuration,
     (s3_responses.S3Response, "_notification_config_from_body"): _notification_config_from_body,

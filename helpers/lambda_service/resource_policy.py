@@ -1,4 +1,8 @@
-"""A function's resource-based policy (``add_permission``): may this AWS service invoke it, for this source?"""
+"""A function's resource-based policy (``add_permission``): may this AWS service invoke it, for this source?
+
+Every service that invokes a function on the caller's behalf (S3, SNS, EventBridge, API Gateway, a function URL)
+is checked here, as on AWS: without a statement that allows it, the invocation does not happen.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,30 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 
-def allows(function: Any, service: str, source_arn: str | None = None, source_account: str | None = None) -> bool:
-    """True if a statement lets ``service`` (e.g. ``s3.amazonaws.com``) call lambda:InvokeFunction."""
+def allows(function: Any, service: str, source_arn: str | None = None, source_account: str | None = None, *,
+           action: str = "lambda:InvokeFunction", source_arns: tuple[str, ...] = ()) -> bool:
+    """True if a statement lets ``service`` (e.g. ``s3.amazonaws.com``; ``*`` for everyone) call ``action``.
+
+    ``source_arns`` are other names of the same source (an API's request path and its route template); a
+    statement's SourceArn condition may match any of them."""
+    candidates = tuple(arn for arn in (source_arn, *source_arns) if arn)
     for statement in getattr(getattr(function, "policy", None), "statements", []):
         if statement.get("Effect", "Allow") != "Allow":
             continue
         actions = statement.get("Action", [])
         actions = [actions] if isinstance(actions, str) else actions
-        if not any(action in ("lambda:InvokeFunction", "lambda:*", "*") for action in actions):
+        if not any(granted in (action, "lambda:*", "*") for granted in actions):
             continue
         principal = statement.get("Principal", {})
         services = principal.get("Service", []) if isinstance(principal, dict) else [principal]
         services = [services] if isinstance(services, str) else services
         if service not in services and "*" not in services:
             continue
+        if service == "*" and "*" not in services:
+            continue
         conditions = statement.get("Condition", {})
         wanted_arn = _condition(conditions, "AWS:SourceArn")
-        if wanted_arn and not (source_arn and fnmatchcase(source_arn, wanted_arn)):
+        if wanted_arn and not any(fnmatchcase(candidate, wanted_arn) for candidate in candidates):
             continue
         wanted_account = _condition(conditions, "AWS:SourceAccount")
         if wanted_account and wanted_account != source_account:

@@ -68,6 +68,13 @@ def deliver(rule: Any, event: dict[str, Any], engine: Any, send_others: Any) -> 
         except Exception:  # noqa: BLE001 - a deleted function: EventBridge counts a failed invocation, no more
             log.info("EventBridge rule %s: target %s does not exist", rule.name, target["Arn"])
             continue
+        from helpers.lambda_service.resource_policy import allows
+
+        if not allows(function, "events.amazonaws.com", rule.arn, rule.account_id):
+            # AWS: the invocation fails (a FailedInvocations metric) and the event is dropped; add_permission fixes it
+            log.warning("EventBridge rule %s may not invoke %s: its resource-based policy has no statement for "
+                        "events.amazonaws.com (add_permission)", rule.name, function.function_name)
+            continue
         request = InvocationRequest(str(uuid.uuid4()), target_payload(target, event).encode(), function.function_arn)
         engine.invoke_in_background(function, request)
     return len(lambda_targets)

@@ -26,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from helpers.lambda_service.resource_policy import allows
 from helpers.runtime.environment import InvocationRequest
 
 Response = tuple[int, dict[str, str], bytes, list[str]]  # status, headers, body, Set-Cookie values
@@ -111,6 +112,10 @@ class FrontDoor:
             return _json_response(404, {"Message": "Not Found"})
         if (function.url_config.config.get("AuthType") or "NONE") != "NONE":
             return _json_response(403, {"Message": "Forbidden"})  # AWS_IAM needs a SigV4-signed request
+        if not all(allows(function, "*", action=action)
+                   for action in ("lambda:InvokeFunctionUrl", "lambda:InvokeFunction")):
+            # AuthType NONE still needs the policy to let everyone in (both actions, for URLs made since Oct 2025)
+            return _json_response(403, {"Message": "Forbidden"})
         event = function_url_event(request.method, request.path, body=request.body_value(), query=request.query(),
                                    headers=request.headers, url_id=url_id, account_id=function.account_id,
                                    region=function.region, source_ip=request.source_ip,
@@ -137,6 +142,10 @@ class FrontDoor:
         if integration is None or ":lambda:" not in (integration.integration_uri or ""):
             return _json_response(500, {"message": "Internal Server Error"})
         function = get_backend(account, region).get_function(_function_arn(integration.integration_uri))
+        route_path = route.route_key.split(" ", 1)[-1] if " " in route.route_key else request.path
+        if not _api_gateway_may_invoke(function, region, account, api_id, "$default", request.method,
+                                       (request.path, route_path)):
+            return _json_response(500, {"message": "Internal Server Error"})
         event = http_api_event(request.method, request.path, route_key=route.route_key, body=request.body_value(),
                                query=request.query(), headers=request.headers, path_parameters=path_parameters or None,
                                api_id=api_id, account_id=account, region=region, source_ip=request.source_ip,
@@ -169,6 +178,9 @@ class FrontDoor:
         if integration is None or integration.integration_type != "AWS_PROXY" or ":lambda:" not in (integration.uri or ""):
             return _json_response(500, {"message": "Internal server error"})
         function = get_backend(account, region).get_function(_function_arn(integration.uri))
+        if not _api_gateway_may_invoke(function, region, account, api_id, stage, request.method,
+                                       (path, resource.get_path())):
+            return _json_response(500, {"message": "Internal server error"})
         event = api_gateway_rest_event(request.method, path, resource=resource.get_path(), body=request.body_value(),
                                        query=request.query(), headers=request.headers,
                                        path_parameters=path_parameters or None, stage=stage, api_id=api_id,
@@ -315,6 +327,14 @@ def response_v1(payload: bytes) -> Response:
             headers[name] = ", ".join(dict.fromkeys(values))
     data = base64.b64decode(body) if body and document.get("isBase64Encoded") else (body or "").encode("utf-8")
     return status, headers, data, cookies
+
+
+def _api_gateway_may_invoke(function: Any, region: str, account: str, api_id: str, stage: str, method: str,
+                            paths: tuple[str, ...]) -> bool:
+    """API Gateway needs the function's permission (add_permission for apigateway.amazonaws.com); its SourceArn
+    names the API, stage, method and path (the request's path or the route's template)."""
+    arns = tuple(f"arn:aws:execute-api:{region}:{account}:{api_id}/{stage}/{method}{path}" for path in paths)
+    return allows(function, "apigateway.amazonaws.com", arns[0], account, source_arns=arns[1:])
 
 
 def _json_response(status: int, document: dict[str, Any]) -> Response:

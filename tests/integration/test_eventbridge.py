@@ -23,12 +23,21 @@ def events_client(cloud):
     return boto3.client("events")
 
 
+def target(events_client, rule: str, name: str, cloud, target_id: str = "t") -> None:
+    """What a Lambda target needs, as on AWS: the function's permission for this rule, then the target."""
+    rule_arn = events_client.describe_rule(Name=rule)["Arn"]
+    boto3.client("lambda").add_permission(FunctionName=name, StatementId=f"events-{rule}"[:100],
+                                          Action="lambda:InvokeFunction", Principal="events.amazonaws.com",
+                                          SourceArn=rule_arn)
+    events_client.put_targets(Rule=rule, Targets=[{"Id": target_id, "Arn": function_arn(cloud, name)}])
+
+
 def test_a_daily_schedule_fires_at_exactly_the_expected_times_over_a_simulated_week(
         deploy, logs_client, events_client, cloud):
     name = deploy("recorder.handler", files={"recorder.py": RECORDER})
     rule = f"daily-cleanup-{time.monotonic_ns()}"
     events_client.put_rule(Name=rule, ScheduleExpression="cron(0 8 * * ? *)")
-    events_client.put_targets(Rule=rule, Targets=[{"Id": "cleanup", "Arn": function_arn(cloud, name)}])
+    target(events_client, rule, name, cloud, "cleanup")
     start = cloud.clock.datetime()
     started = time.monotonic()
     cloud.clock.advance(7 * 24 * 3600)
@@ -55,7 +64,7 @@ def test_a_rate_schedule_counts_from_its_creation(deploy, logs_client, events_cl
     name = deploy("recorder.handler", files={"recorder.py": RECORDER})
     rule = f"every-five-{time.monotonic_ns()}"
     events_client.put_rule(Name=rule, ScheduleExpression="rate(5 minutes)")
-    events_client.put_targets(Rule=rule, Targets=[{"Id": "t", "Arn": function_arn(cloud, name)}])
+    target(events_client, rule, name, cloud)
     cloud.clock.advance(31 * 60)
     assert cloud.engine.wait_for_background(30)
     times = sorted(datetime.strptime(e["time"], "%Y-%m-%dT%H:%M:%SZ") for e in recorded_events(logs_client, name))
@@ -81,7 +90,7 @@ def test_put_events_reach_lambda_targets_of_matching_enabled_rules(deploy, logs_
     rule = f"big-orders-{time.monotonic_ns()}"
     events_client.put_rule(Name=rule, EventPattern=json.dumps(
         {"source": ["shop.orders"], "detail": {"total": [{"numeric": [">=", 100]}]}}))
-    events_client.put_targets(Rule=rule, Targets=[{"Id": "t", "Arn": function_arn(cloud, name)}])
+    target(events_client, rule, name, cloud)
     answer = events_client.put_events(Entries=[
         {"Source": "shop.orders", "DetailType": "OrderPlaced", "Detail": json.dumps({"id": "o-1", "total": 250})},
         {"Source": "shop.orders", "DetailType": "OrderPlaced", "Detail": json.dumps({"id": "o-2", "total": 20})},
@@ -100,11 +109,22 @@ def test_put_events_reach_lambda_targets_of_matching_enabled_rules(deploy, logs_
     assert len(recorded_events(logs_client, name)) == 1  # disabled rules deliver nothing
 
 
+def test_a_target_without_the_functions_permission_gets_nothing(deploy, logs_client, events_client, cloud):
+    """AWS counts a failed invocation and drops the event; add_permission for events.amazonaws.com fixes it."""
+    name = deploy("recorder.handler", files={"recorder.py": RECORDER})
+    rule = f"no-permission-{time.monotonic_ns()}"
+    events_client.put_rule(Name=rule, EventPattern=json.dumps({"source": ["shop.orders"]}))
+    events_client.put_targets(Rule=rule, Targets=[{"Id": "t", "Arn": function_arn(cloud, name)}])
+    events_client.put_events(Entries=[{"Source": "shop.orders", "DetailType": "X", "Detail": "{}"}])
+    assert cloud.engine.wait_for_background(30)
+    assert recorded_events(logs_client, name) == []
+
+
 def test_a_schedule_only_rule_takes_no_put_events(deploy, logs_client, events_client, cloud):
     name = deploy("recorder.handler", files={"recorder.py": RECORDER})
     rule = f"nightly-{time.monotonic_ns()}"
     events_client.put_rule(Name=rule, ScheduleExpression="cron(0 3 * * ? *)")
-    events_client.put_targets(Rule=rule, Targets=[{"Id": "t", "Arn": function_arn(cloud, name)}])
+    target(events_client, rule, name, cloud)
     events_client.put_events(Entries=[{"Source": "anything", "DetailType": "X", "Detail": "{}"}])
     assert cloud.engine.wait_for_background(30)
     assert recorded_events(logs_client, name) == []

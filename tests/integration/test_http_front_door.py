@@ -41,7 +41,46 @@ def fetch(url: str, *, method: str = "GET", body: bytes | None = None, headers: 
 @pytest.fixture
 def echo_url(lambda_client, deploy):
     name = deploy("echo.handler", files={"echo.py": ECHO})
-    return name, lambda_client.create_function_url_config(FunctionName=name, AuthType="NONE")["FunctionUrl"]
+    url = lambda_client.create_function_url_config(FunctionName=name, AuthType="NONE")["FunctionUrl"]
+    allow_public_url(lambda_client, name)
+    return name, url
+
+
+def allow_public_url(lambda_client, name: str) -> None:
+    """What AuthType NONE needs in the policy: everyone may InvokeFunctionUrl and (since October 2025) InvokeFunction."""
+    lambda_client.add_permission(FunctionName=name, StatementId="url-public", Action="lambda:InvokeFunctionUrl",
+                                 Principal="*", FunctionUrlAuthType="NONE")
+    lambda_client.add_permission(FunctionName=name, StatementId="url-invoke", Action="lambda:InvokeFunction",
+                                 Principal="*")
+
+
+def allow_api_gateway(lambda_client, name: str, source_arn: str) -> None:
+    lambda_client.add_permission(FunctionName=name, StatementId="api-gateway", Action="lambda:InvokeFunction",
+                                 Principal="apigateway.amazonaws.com", SourceArn=source_arn)
+
+
+def test_a_function_url_and_an_api_need_the_functions_permission(lambda_client, deploy, cloud):
+    """As on AWS: AuthType NONE is not enough (403), and API Gateway without a permission answers 500."""
+    name = deploy("echo.handler", files={"echo.py": ECHO})
+    url = lambda_client.create_function_url_config(FunctionName=name, AuthType="NONE")["FunctionUrl"]
+    assert fetch(url)[:3:2] == (403, b'{"Message": "Forbidden"}')
+    lambda_client.add_permission(FunctionName=name, StatementId="url-public", Action="lambda:InvokeFunctionUrl",
+                                 Principal="*", FunctionUrlAuthType="NONE")
+    assert fetch(url)[0] == 403  # URLs made since October 2025 need lambda:InvokeFunction too
+    lambda_client.add_permission(FunctionName=name, StatementId="url-invoke", Action="lambda:InvokeFunction",
+                                 Principal="*")
+    assert fetch(url)[0] == 200
+
+    name = deploy("echo.handler", files={"echo.py": ECHO})  # a new one: Principal "*" above lets anyone invoke
+    arn = f"arn:aws:lambda:{cloud.region}:{cloud.account_id}:function:{name}"
+    api = boto3.client("apigatewayv2").create_api(Name="locked", ProtocolType="HTTP", Target=arn)
+    assert fetch(api["ApiEndpoint"] + "/x")[:3:2] == (500, b'{"message": "Internal Server Error"}')
+    allow_api_gateway(lambda_client, name, f"arn:aws:execute-api:{cloud.region}:{cloud.account_id}:"
+                                           f"{api['ApiId']}/*/*/other")
+    assert fetch(api["ApiEndpoint"] + "/x")[0] == 500  # a SourceArn for another path does not cover /x
+    lambda_client.remove_permission(FunctionName=name, StatementId="api-gateway")
+    allow_api_gateway(lambda_client, name, f"arn:aws:execute-api:{cloud.region}:{cloud.account_id}:{api['ApiId']}/*")
+    assert fetch(api["ApiEndpoint"] + "/x")[0] == 200
 
 
 def test_a_function_url_works_as_it_is(echo_url):
@@ -90,7 +129,7 @@ def test_one_url_per_function_and_statement_ids_are_unique(lambda_client, echo_u
     assert caught.value.response["Error"]["Message"] == (
         "The statement id (public-url) provided already exists. Please provide a new statement id, or remove the "
         "existing statement.")
-    assert len(json.loads(lambda_client.get_policy(FunctionName=name)["Policy"])["Statement"]) == 1
+    assert len(json.loads(lambda_client.get_policy(FunctionName=name)["Policy"])["Statement"]) == 3  # 2 + 1
 
 
 def test_an_iam_protected_url_needs_a_signed_request(lambda_client, deploy):
@@ -103,6 +142,7 @@ def test_http_api_quick_create_and_routes_with_path_parameters(lambda_client, de
     name = deploy("echo.handler", files={"echo.py": ECHO})
     arn = f"arn:aws:lambda:{cloud.region}:{cloud.account_id}:function:{name}"
     apis = boto3.client("apigatewayv2")
+    allow_api_gateway(lambda_client, name, f"arn:aws:execute-api:{cloud.region}:{cloud.account_id}:*")
     quick = apis.create_api(Name="quick", ProtocolType="HTTP", Target=arn)
     status, _, body = fetch(quick["ApiEndpoint"] + "/anything/here?x=1")
     assert status == 200 and json.loads(body)["routeKey"] == "$default"
@@ -154,6 +194,9 @@ def test_rest_api_proxy_integration(lambda_client, deploy, cloud):
         gateway.put_integration(restApiId=api["id"], resourceId=resource, httpMethod=method, type="AWS_PROXY",
                                 integrationHttpMethod="POST", uri=uri)
     gateway.create_deployment(restApiId=api["id"], stageName="prod")
+    assert fetch(cloud.rest_api_url(api["id"], "prod") + "/orders/o-7")[:3:2] == (
+        500, b'{"message": "Internal server error"}')  # API Gateway may not invoke the function yet
+    allow_api_gateway(lambda_client, name, f"arn:aws:execute-api:{cloud.region}:{cloud.account_id}:{api['id']}/*/*/*")
     base = cloud.rest_api_url(api["id"], "prod")
 
     status, headers, body = fetch(base + "/orders/o-7?x=1&x=2")

@@ -81,14 +81,20 @@ def test_s3_events_have_aws_shape_and_filters(lambda_client, logs_client, deploy
     assert {"userIdentity", "requestParameters", "responseElements"} <= set(record)
 
 
+def subscribe(sns, lambda_client, topic: str, name: str, cloud, **attributes):
+    """What a Lambda subscriber needs, as on AWS: the function's permission for this topic, then the subscription."""
+    lambda_client.add_permission(FunctionName=name, StatementId="sns-topic", Action="lambda:InvokeFunction",
+                                 Principal="sns.amazonaws.com", SourceArn=topic)
+    return sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn(cloud, name), **attributes)
+
+
 def test_sns_fans_out_with_filter_policies_and_real_attributes(lambda_client, logs_client, deploy, cloud):
     sns = boto3.client("sns")
     topic = sns.create_topic(Name=f"orders-{time.monotonic_ns()}")["TopicArn"]
     everything = deploy("recorder.handler", files={"recorder.py": RECORDER})
     only_big = deploy("recorder.handler", files={"recorder.py": RECORDER})
-    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn(cloud, everything))
-    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn(cloud, only_big),
-                  Attributes={"FilterPolicy": json.dumps({"size": ["big"]})})
+    subscribe(sns, lambda_client, topic, everything, cloud)
+    subscribe(sns, lambda_client, topic, only_big, cloud, Attributes={"FilterPolicy": json.dumps({"size": ["big"]})})
     sns.publish(TopicArn=topic, Message="small order", Subject="order",
                 MessageAttributes={"size": {"DataType": "String", "StringValue": "small"}})
     sns.publish(TopicArn=topic, Message="big order",
@@ -109,10 +115,23 @@ def test_a_subscription_to_a_deleted_function_does_not_break_publishing(lambda_c
     topic = sns.create_topic(Name=f"news-{time.monotonic_ns()}")["TopicArn"]
     alive = deploy("recorder.handler", files={"recorder.py": RECORDER})
     doomed = deploy("recorder.handler", files={"recorder.py": RECORDER})
-    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn(cloud, doomed))
-    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn(cloud, alive))
+    subscribe(sns, lambda_client, topic, doomed, cloud)
+    subscribe(sns, lambda_client, topic, alive, cloud)
     lambda_client.delete_function(FunctionName=doomed)
     sns.publish(TopicArn=topic, Message="still delivered")
     assert cloud.engine.wait_for_background(30)
     assert [event["Records"][0]["Sns"]["Message"] for event in recorded_events(logs_client, alive)] == [
         "still delivered"]
+
+
+def test_sns_needs_the_functions_permission(lambda_client, logs_client, deploy, cloud):
+    """Without add_permission for sns.amazonaws.com the delivery fails, as on AWS; the others still get theirs."""
+    sns = boto3.client("sns")
+    topic = sns.create_topic(Name=f"locked-{time.monotonic_ns()}")["TopicArn"]
+    allowed = deploy("recorder.handler", files={"recorder.py": RECORDER})
+    forgotten = deploy("recorder.handler", files={"recorder.py": RECORDER})
+    subscribe(sns, lambda_client, topic, allowed, cloud)
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn(cloud, forgotten))
+    sns.publish(TopicArn=topic, Message="hello")
+    assert cloud.engine.wait_for_background(30)
+    assert len(recorded_events(logs_client, allowed)) == 1 and recorded_events(logs_client, forgotten) == []

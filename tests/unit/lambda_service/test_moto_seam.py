@@ -13,6 +13,7 @@ import pytest
 from moto.awslambda import models as lambda_models
 from moto.awslambda import responses as lambda_responses
 from moto.apigatewayv2 import responses as apigatewayv2_responses
+from moto.dynamodb.models import table as dynamodb_table_models
 from moto.events import models as events_models
 from moto.s3 import models as s3_models
 from moto.s3 import notifications as s3_notifications
@@ -41,6 +42,8 @@ EXPECTED_SIGNATURES = {
     (s3_models.S3Backend, "put_bucket_notification_configuration"): ["self", "bucket_name", "notification_config"],
     (lambda_models.LambdaFunction, "create_url_config"): ["self", "config"],
     (lambda_models.LambdaBackend, "add_permission"): ["self", "function_name", "qualifier", "raw"],
+    (dynamodb_table_models.StreamRecord, "__init__"): ["self", "table", "stream_type", "event_name", "old", "new",
+                                                       "seq"],
     (s3_responses.S3Response, "_notification_config_from_body"): ["self"],
     (apigatewayv2_responses.ApiGatewayV2Response, "create_api"): ["self"],
     (sns_models.Subscription, "publish"): ["self", "message", "message_id", "subject", "message_attributes",
