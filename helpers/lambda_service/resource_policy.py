@@ -11,11 +11,13 @@ from typing import Any
 
 
 def allows(function: Any, service: str, source_arn: str | None = None, source_account: str | None = None, *,
-           action: str = "lambda:InvokeFunction", source_arns: tuple[str, ...] = ()) -> bool:
+           action: str = "lambda:InvokeFunction", source_arns: tuple[str, ...] = (),
+           via_function_url: bool = False) -> bool:
     """True if a statement lets ``service`` (e.g. ``s3.amazonaws.com``; ``*`` for everyone) call ``action``.
 
     ``source_arns`` are other names of the same source (an API's request path and its route template); a
-    statement's SourceArn condition may match any of them."""
+    statement's SourceArn condition may match any of them. A statement made with ``InvokedViaFunctionUrl=True``
+    counts only for requests through the function's URL."""
     candidates = tuple(arn for arn in (source_arn, *source_arns) if arn)
     for statement in getattr(getattr(function, "policy", None), "statements", []):
         if statement.get("Effect", "Allow") != "Allow":
@@ -31,6 +33,8 @@ def allows(function: Any, service: str, source_arn: str | None = None, source_ac
             continue
         if service == "*" and "*" not in services:
             continue
+        if _only_via_function_url(statement) and not via_function_url:
+            continue
         conditions = statement.get("Condition", {})
         wanted_arn = _condition(conditions, "AWS:SourceArn")
         if wanted_arn and not any(fnmatchcase(candidate, wanted_arn) for candidate in candidates):
@@ -40,6 +44,13 @@ def allows(function: Any, service: str, source_arn: str | None = None, source_ac
             continue
         return True
     return False
+
+
+def _only_via_function_url(statement: dict[str, Any]) -> bool:
+    flag = statement.get("InvokedViaFunctionUrl")
+    if flag is None:
+        flag = statement.get("Condition", {}).get("Bool", {}).get("lambda:InvokedViaFunctionUrl")
+    return str(flag).lower() == "true"
 
 
 def _condition(conditions: dict[str, Any], key: str) -> str | None:

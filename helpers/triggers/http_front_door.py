@@ -112,7 +112,7 @@ class FrontDoor:
             return _json_response(404, {"Message": "Not Found"})
         if (function.url_config.config.get("AuthType") or "NONE") != "NONE":
             return _json_response(403, {"Message": "Forbidden"})  # AWS_IAM needs a SigV4-signed request
-        if not all(allows(function, "*", action=action)
+        if not all(allows(function, "*", action=action, via_function_url=True)
                    for action in ("lambda:InvokeFunctionUrl", "lambda:InvokeFunction")):
             # AuthType NONE still needs the policy to let everyone in (both actions, for URLs made since Oct 2025)
             return _json_response(403, {"Message": "Forbidden"})

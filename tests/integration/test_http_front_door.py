@@ -68,8 +68,11 @@ def test_a_function_url_and_an_api_need_the_functions_permission(lambda_client, 
                                  Principal="*", FunctionUrlAuthType="NONE")
     assert fetch(url)[0] == 403  # URLs made since October 2025 need lambda:InvokeFunction too
     lambda_client.add_permission(FunctionName=name, StatementId="url-invoke", Action="lambda:InvokeFunction",
-                                 Principal="*")
+                                 Principal="*", InvokedViaFunctionUrl=True)
     assert fetch(url)[0] == 200
+    arn = f"arn:aws:lambda:{cloud.region}:{cloud.account_id}:function:{name}"
+    via_api = boto3.client("apigatewayv2").create_api(Name="not-via-url", ProtocolType="HTTP", Target=arn)
+    assert fetch(via_api["ApiEndpoint"] + "/x")[0] == 500  # that statement counts only through the URL
 
     name = deploy("echo.handler", files={"echo.py": ECHO})  # a new one: Principal "*" above lets anyone invoke
     arn = f"arn:aws:lambda:{cloud.region}:{cloud.account_id}:function:{name}"
