@@ -27,7 +27,8 @@ moto stays the control plane (functions, versions, aliases, layers, configuratio
   break Publish.
 * ``LambdaFunction.create_url_config`` and ``ApiGatewayV2Response.create_api``: function URLs and HTTP API
   endpoints on the workbook's HTTP front door (helpers/triggers/http_front_door.py); HTTP API quick-create; a
-  second URL for the same function is refused, as on AWS.
+  second URL for the same function is refused, and updating a URL that does not exist is ResourceNotFoundException,
+  as on AWS (``LambdaFunction.update_url_config``).
 * ``LambdaBackend.add_permission``: a statement id already in the policy is refused, as on AWS (moto adds a twin).
 
 ``tests/unit/test_moto_seam.py`` fails loudly if any of these moves in a moto upgrade.
@@ -425,6 +426,15 @@ def _create_url_config(self: Any, config: dict[str, Any]) -> Any:
     return url_config
 
 
+def _update_url_config(self: Any, config: dict[str, Any]) -> Any:
+    """Updating the URL of a function that has none is ResourceNotFoundException (moto 5.2.5 fails: a 500)."""
+    from moto.awslambda.exceptions import GenericResourcNotFound
+
+    if getattr(self, "url_config", None) is None:
+        raise GenericResourcNotFound()
+    return _originals[(lambda_models.LambdaFunction, "update_url_config")](self, config)
+
+
 def _create_http_api(self: Any) -> tuple[int, dict[str, str], str]:
     """HTTP APIs on the front door, and quick-create (``Target``): a Lambda integration and a $default route."""
     status, headers, body = _originals[(apigatewayv2_responses.ApiGatewayV2Response, "create_api")](self)
@@ -467,6 +477,7 @@ _REPLACEMENTS = {
     (sns_models.Subscription, "publish"): _subscription_publish,
     (lambda_models.LambdaFunction, "create_url_config"): _create_url_config,
     (lambda_models.LambdaBackend, "add_permission"): _add_permission,
+    (lambda_models.LambdaFunction, "update_url_config"): _update_url_config,
     (apigatewayv2_responses.ApiGatewayV2Response, "create_api"): _create_http_api,
 }
 

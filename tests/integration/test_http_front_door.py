@@ -119,6 +119,12 @@ def test_responses_map_as_payload_format_2(echo_url):
     assert status == 418 and headers["X-Kind"] == "teapot" and body == b"\x00short and stout"
 
 
+def test_updating_a_url_that_does_not_exist_is_resource_not_found(lambda_client, deploy):
+    name = deploy("echo.handler", files={"echo.py": ECHO})
+    with pytest.raises(lambda_client.exceptions.ResourceNotFoundException):
+        lambda_client.update_function_url_config(FunctionName=name, AuthType="NONE")
+
+
 def test_one_url_per_function_and_statement_ids_are_unique(lambda_client, echo_url):
     name, url = echo_url
     with pytest.raises(lambda_client.exceptions.ResourceConflictException, match="FunctionUrlConfig exists"):

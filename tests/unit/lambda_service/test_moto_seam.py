@@ -42,6 +42,7 @@ EXPECTED_SIGNATURES = {
     (s3_models.S3Backend, "put_bucket_notification_configuration"): ["self", "bucket_name", "notification_config"],
     (lambda_models.LambdaFunction, "create_url_config"): ["self", "config"],
     (lambda_models.LambdaBackend, "add_permission"): ["self", "function_name", "qualifier", "raw"],
+    (lambda_models.LambdaFunction, "update_url_config"): ["self", "config"],
     (dynamodb_table_models.StreamRecord, "__init__"): ["self", "table", "stream_type", "event_name", "old", "new",
                                                        "seq"],
     (s3_responses.S3Response, "_notification_config_from_body"): ["self"],
