@@ -2,7 +2,7 @@
 counts (batches, iterator age), and waiting with a deadline for something to happen in the background.
 
     >>> wait_until(lambda: queue_depth(url)["visible"] == 0)
-    >>> [line for line in log_lines("order-worker") if line.startswith("processed")]
+    >>> processed_orders("order-worker")       # [['o-1', 'o-2'], ['o-3']]: the orders of each invocation
 """
 
 from __future__ import annotations
@@ -107,3 +107,46 @@ def invocations(function_name: str) -> list[dict[str, Any]]:
         elif stream in current:
             current[stream]["lines"].append(message)
     return found
+
+
+def printed_events(function_name: str) -> list[Any]:
+    """The events a function running handlers/print_event.py logged (its ``EVENT {...}`` lines), oldest first."""
+    import json
+
+    return [json.loads(line[len("EVENT "):]) for line in log_lines(function_name, "EVENT ")]
+
+
+def processed_orders(function_name: str, since: int = 0) -> list[list[str]]:
+    """For each invocation of a handlers/order_worker.py function (from the ``since``-th on, oldest first), the
+    order ids it logged as processed (its lines ``processed o-1 (receive 1)``)."""
+    return [[line.split()[1] for line in invocation["lines"] if line.startswith("processed ")]
+            for invocation in invocations(function_name)[since:]]
+
+
+def print_invocations(function_name: str, since: int = 0) -> None:
+    """Print what each invocation (from the ``since``-th on) logged, one invocation a line; an error's traceback is
+    cut to its first line."""
+    for number, invocation in enumerate(invocations(function_name)[since:], 1):
+        print(f"invocation {number}: " + " | ".join(line.split("\n")[0] for line in invocation["lines"]))
+
+
+def print_dead_letters(queue_url: str) -> None:
+    """Receive (and delete) every message in a queue, and print each body with its ApproximateReceiveCount. Note
+    that this receive counts too."""
+    for message in receive_all(queue_url):
+        print(f"  {message['Body']!r:22} ApproximateReceiveCount {message['Attributes']['ApproximateReceiveCount']}")
+
+
+def print_audit_trail(entries: list[dict[str, Any]]) -> None:
+    """Print the entries handlers/audit_log.py wrote (the items of the audit table), by order then sequence number;
+    the images without the order id, ``-`` where there is none."""
+    import json
+
+    def image(text: str) -> str:
+        value = json.loads(text)
+        return "-" if value is None else json.dumps({key: item for key, item in value.items() if key != "orderId"})
+
+    print(f"{'order':6} {'sequence number':25} {'change':7} {'old image':34} new image")
+    for entry in sorted(entries, key=lambda entry: (entry["orderId"], entry["sequence"])):
+        print(f"{entry['orderId']:6} {entry['sequence']:25} {entry['change']:7} {image(entry['old']):34} "
+              f"{image(entry['new'])}")

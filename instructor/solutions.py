@@ -143,7 +143,8 @@ REPROCESSED = {
     "raises an exception after processing m1": {"m1", "m2", "m3"},
     "returns {'batchItemFailures': [{'itemIdentifier': m2's receiptHandle}]}": {"m1", "m2", "m3"},
     "returns {'batchItemFailures': [{'messageId': m2's messageId}]}": {"m1", "m2", "m3"},
-    "returns the response of the first line, on a mapping without FunctionResponseTypes": set(),
+    "returns {'batchItemFailures': [{'itemIdentifier': m2's messageId}]}, on a mapping without FunctionResponseTypes":
+        set(),
 }
 
 # 04_triggers_polling, exercise 3: give up after a few retries, split failing batches, keep the batch info.

@@ -61,22 +61,28 @@ def check_partial_batch_worker(function_name: str = "exercise-worker") -> bool:
     if result.payload is None:
         return not_yet("your handler returns nothing (None). Lambda counts that as success and deletes every "
                        "message, the bad one too. Return {\"batchItemFailures\": [...]}.")
-    problem = _response_problem(result.payload, records, bad_id)
+    processed = [line for line in result.log_lines if "processed" in line]
+    counts = {order: sum(1 for line in processed if order in line) for order in good}
+    problem = _response_problem(result.payload, records, bad_id, any(counts.values()))
     if problem:
         return wrong(problem)
-    processed = [line for line in result.log_lines if "processed" in line]
-    missing = [order for order in good if not any(order in line for line in processed)]
+    missing = [order for order, count in counts.items() if count == 0]
     if missing:
         return wrong(f"the response is right, but the good orders were not processed (no 'processed {missing[0]}' "
                      "line in the log): call process(record[\"body\"]) for every record.")
+    twice = [order for order, count in counts.items() if count > 1]
+    if twice:
+        return wrong(f"{twice[0]} was processed {counts[twice[0]]} times in one invocation: call process once for "
+                     "each record.")
     return _run_on_a_real_queue(function_name)
 
 
 _QUEUE_ARN_EXAMPLE = "arn:aws:sqs:us-east-1:123456789012:exercise-orders"
 
 
-def _response_problem(response: Any, records: list[dict], bad_id: str) -> str:
-    """What is wrong with a partial batch response for this batch (AWS's rules), or "" if it is right."""
+def _response_problem(response: Any, records: list[dict], bad_id: str, good_processed: bool = True) -> str:
+    """What is wrong with a partial batch response for this batch (AWS's rules), or "" if it is right.
+    ``good_processed``: whether the handler logged processing any of the good orders."""
     if not isinstance(response, dict):
         return (f"the response must be a dict {{\"batchItemFailures\": [...]}}; you returned "
                 f"{type(response).__name__} {json.dumps(response)[:80]}. Lambda would treat it as a complete "
@@ -114,6 +120,10 @@ def _response_problem(response: Any, records: list[dict], bad_id: str) -> str:
                     "record[\"messageId\"]). An unknown id makes the whole response invalid: every message would "
                     "come back.")
     named_good = [identifier for identifier in identifiers if identifier != bad_id]
+    if named_good and not good_processed:
+        return ("you named the good messages as failed too, and none of them was processed (no 'processed' line "
+                "in the log), so process raised for them as well. It takes the message's body: "
+                "process(record[\"body\"]), not the whole record.")
     if named_good:
         return ("you also named a message that succeeded: it would come back and be processed again. Name only "
                 "the messages whose processing raised.")
@@ -167,7 +177,8 @@ REPROCESSED = {
     "raises an exception after processing m1": {"m1", "m2", "m3"},
     "returns {'batchItemFailures': [{'itemIdentifier': m2's receiptHandle}]}": {"m1", "m2", "m3"},
     "returns {'batchItemFailures': [{'messageId': m2's messageId}]}": {"m1", "m2", "m3"},
-    "returns the response of the first line, on a mapping without FunctionResponseTypes": set(),
+    "returns {'batchItemFailures': [{'itemIdentifier': m2's messageId}]}, on a mapping without FunctionResponseTypes":
+        set(),
 }
 WHY = {
     "returns {'batchItemFailures': [{'itemIdentifier': m2's messageId}]}":
@@ -180,7 +191,7 @@ WHY = {
         "an itemIdentifier that is not a messageId of the batch makes the response invalid: a complete failure",
     "returns {'batchItemFailures': [{'messageId': m2's messageId}]}":
         "a key other than itemIdentifier makes the response invalid: a complete failure",
-    "returns the response of the first line, on a mapping without FunctionResponseTypes":
+    "returns {'batchItemFailures': [{'itemIdentifier': m2's messageId}]}, on a mapping without FunctionResponseTypes":
         "without ReportBatchItemFailures Lambda ignores the response; the invocation succeeded, so all three are "
         "deleted, and m2 is lost",
 }
@@ -311,6 +322,7 @@ def _settings_problem(settings: dict) -> str:
 def _run_on_a_real_stream(settings: dict) -> bool:
     """A table whose stream holds g1 g2 POISON g3 g4 g5, a function that fails on the poison, the learner's settings."""
     import boto3
+    from botocore.exceptions import ClientError, ParamValidationError
 
     from helpers.packaging import zip_files
     from helpers.polling import log_lines, mapping_stats, wait_until
@@ -342,7 +354,13 @@ def _run_on_a_real_stream(settings: dict) -> bool:
     lambda_client.create_function(FunctionName=function, Runtime="python3.12", Role=_check_role(), Timeout=3,
                                   Handler="strict.handler", Code={"ZipFile": zip_files({"strict.py": POISON_HANDLER})})
     arguments = {"BatchSize": len(keys), "StartingPosition": "TRIM_HORIZON", **settings}
-    mapping = lambda_client.create_event_source_mapping(FunctionName=function, EventSourceArn=stream_arn, **arguments)
+    try:
+        mapping = lambda_client.create_event_source_mapping(FunctionName=function, EventSourceArn=stream_arn,
+                                                            **arguments)
+    except (ParamValidationError, ClientError) as error:  # e.g. a misspelt key inside DestinationConfig
+        lambda_client.delete_function(FunctionName=function)
+        dynamodb.delete_table(TableName=table)
+        return wrong(f"Lambda refused these settings: {error}")
     good = [key for key in keys if key != "POISON"]
 
     def done() -> bool:

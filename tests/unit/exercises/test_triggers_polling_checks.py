@@ -44,6 +44,10 @@ def test_partial_batch_worker(solutions, deploy, cloud, capsys):
             (solution.replace('failures.append({"itemIdentifier": record["messageId"]})', "pass"), "lost"),
             (solution.replace('            process(record["body"])\n', '            json.loads(record["body"])\n'),
              "were not processed"),
+            (solution.replace('process(record["body"])', 'process(record)'), 'process(record["body"]), not the whole'),
+            (solution.replace('            process(record["body"])\n',
+                              '            process(record["body"])\n            process(record["body"])\n'),
+             "times in one invocation"),
     ):
         capsys.readouterr()
         assert not checks.check_partial_batch_worker(deploy_worker(deploy, mistake))
@@ -65,7 +69,8 @@ def test_reprocessed(solutions, capsys):
     assert "still to answer" in capsys.readouterr().out
     assert not checks.check_reprocessed({**solutions.REPROCESSED, raising: {"m2", "m3"}})
     assert "m1 too, although its work was done" in capsys.readouterr().out
-    ignored = "returns the response of the first line, on a mapping without FunctionResponseTypes"
+    ignored = ("returns {'batchItemFailures': [{'itemIdentifier': m2's messageId}]}, on a mapping without "
+               "FunctionResponseTypes")
     assert not checks.check_reprocessed({**solutions.REPROCESSED, ignored: {"m2"}})
     assert "ignores the response" in capsys.readouterr().out
     assert not checks.check_reprocessed({**solutions.REPROCESSED, raising: {"m4"}})
@@ -96,6 +101,9 @@ def test_unblocked_shard(solutions, cloud, capsys):
             ({"MaximumRetryAttemps": 2}, "check its spelling"),
             ({**solutions.stream_settings(arn), "StartingPosition": "LATEST"}, "TRIM_HORIZON"),
             ({**solutions.stream_settings(arn), "FunctionName": "x"}, "leave FunctionName out"),
+            ({**solutions.stream_settings(arn), "DestinationConfig": {"OnFailure": {**destination["OnFailure"],
+                                                                                    "Type": "SQS"}}},
+             "Lambda refused these settings"),
     ):
         assert not checks.check_unblocked_shard(settings), settings
         assert hint in capsys.readouterr().out, settings
