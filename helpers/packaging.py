@@ -3,6 +3,7 @@
     >>> zip_bytes = package_handler("hello")            # handlers/hello.py -> hello.py at the zip's root
     >>> lambda_client.create_function(..., Code={"ZipFile": zip_bytes}, Handler="hello.handler")
     >>> package_handler("payments", libraries=["aws-lambda-powertools"])  # as `pip install -t .` would add it
+    >>> package_layer(libraries=["requests"])    # python/requests/..., as `pip install requests -t python/`
 
 Zips are reproducible (fixed timestamps, sorted entries), so the same code gives the same ``CodeSha256``.
 """
@@ -65,6 +66,58 @@ def library_files(distribution: str) -> dict[str, bytes]:
             continue
         files[entry.as_posix()] = Path(found.locate_file(entry)).read_bytes()
     return files
+
+
+def with_dependencies(distributions: Iterable[str]) -> list[str]:
+    """These distributions and everything they require (for this Python, without extras), as pip would install."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    wanted, found = list(distributions), []
+    seen: set[str] = set()
+    while wanted:
+        name = wanted.pop(0)
+        key = name.lower().replace("_", "-")
+        if key in seen:
+            continue
+        seen.add(key)
+        found.append(name)
+        try:
+            requirements = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue  # library_files says how to install it
+        for text in requirements:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                wanted.append(requirement.name)
+    return found
+
+
+def package_layer(source: str | Path | None = None, *, libraries: Iterable[str] = (),
+                  files: Mapping[str, str | bytes] | None = None) -> bytes:
+    """The zip of a layer, for ``publish_layer_version``: a folder's files as they are (a layer is laid out as /opt
+    will be: ``python/...``, ``bin/...``, ``lib/...``), plus each installed distribution in ``libraries`` and what it
+    requires under ``python/`` (what ``pip install <library> -t python/`` puts there), plus ``files``."""
+    import os
+
+    contents: dict[str, bytes] = {}
+    executable: set[str] = set()
+    if source is not None:
+        root = Path(source)
+        if not root.is_dir():
+            raise FileNotFoundError(f"No folder {root} to make a layer of")
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".pyc"):
+                contents[path.relative_to(root).as_posix()] = path.read_bytes()
+                if os.access(path, os.X_OK):
+                    executable.add(path.relative_to(root).as_posix())
+    for distribution in with_dependencies(libraries):
+        contents.update({f"python/{name}": data for name, data in library_files(distribution).items()})
+    for arcname, content in (files or {}).items():
+        contents[arcname] = content.encode("utf-8") if isinstance(content, str) else content
+    executable.update(name for name in contents if name.startswith("bin/") or name == "bootstrap")
+    return zip_files(contents, executable=tuple(executable))
 
 
 def zip_files(files: Mapping[str, bytes | str], *, executable: tuple[str, ...] = ()) -> bytes:

@@ -1,4 +1,5 @@
-"""Deployment packages unpacked on disk, once per code digest: the ``LAMBDA_TASK_ROOT`` of every environment."""
+"""Deployment packages unpacked on disk, once per code digest: the ``LAMBDA_TASK_ROOT`` of every environment; and
+a function's layers merged in order, once per list of layers: its ``/opt``."""
 
 from __future__ import annotations
 
@@ -35,6 +36,29 @@ class CodeStore:
             os.replace(staging, target)
         return target
 
+    def merge_layers(self, layers: list[tuple[str, bytes]]) -> Path:
+        """One folder with these layers' files extracted in order, later layers overwriting earlier files, as
+        Lambda does into /opt. ``layers`` is [(code digest, zip bytes)]; the folder is shared by every environment
+        of every function with the same layers (on AWS /opt is read-only, so sharing it changes nothing)."""
+        import hashlib
+
+        key = "opt-" + hashlib.sha256("|".join(digest for digest, _ in layers).encode()).hexdigest()[:12]
+        target = self.root / key
+        if target.is_dir():
+            return target
+        with self._lock:
+            if target.is_dir():
+                return target
+            staging = self.root / f".{key}.partial"
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir()
+            for _, zip_bytes in layers:
+                with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
+                    for entry in archive.infolist():
+                        _extract_safely(archive, entry, staging)
+            os.replace(staging, target)
+        return target
+
 
 def _extract_safely(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, root: Path) -> None:
     """Extract one member, refusing paths that would escape the folder; keep the executable bit (bootstrap)."""
@@ -46,6 +70,8 @@ def _extract_safely(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, root: Path
         destination.mkdir(parents=True, exist_ok=True)
         return
     destination.parent.mkdir(parents=True, exist_ok=True)
+    if destination.exists():  # a later layer's file replaces an earlier one's
+        os.chmod(destination, 0o600)
     with archive.open(entry) as source, open(destination, "wb") as target:
         shutil.copyfileobj(source, target)
     mode = (entry.external_attr >> 16) & 0o777

@@ -105,13 +105,29 @@ class LambdaEngine:
         code_dir = self._code.unpack(digest, fn.code_bytes)
         variables = dict(fn.environment_vars or {})
         layers = [layer["Arn"] for layer in (fn.layers or [])]
+        opt_dir = self._layers_dir(fn, layers)
         identity = json.dumps([digest, fn.handler, fn.run_time, fn.memory_size, fn.timeout, variables,
                                layers], sort_keys=True, default=str)
         return FunctionSpec(
             function_name=fn.function_name, function_arn=fn.function_arn, version=str(fn.version),
             region=fn.region, account_id=fn.account_id, runtime=fn.run_time or "", handler=fn.handler or "",
             memory_mb=int(fn.memory_size or 128), timeout_s=int(fn.timeout or 3), variables=variables,
-            code_dir=code_dir, opt_dir=None, fingerprint=hashlib.sha256(identity.encode()).hexdigest())
+            code_dir=code_dir, opt_dir=opt_dir, fingerprint=hashlib.sha256(identity.encode()).hexdigest())
+
+    def _layers_dir(self, fn: Any, layer_arns: list[str]) -> Path | None:
+        """The function's layers merged in order into one folder (its /opt), or None without layers."""
+        if not layer_arns:
+            return None
+        from moto.awslambda.utils import get_backend
+
+        backend = get_backend(fn.account_id, fn.region)
+        layers = []
+        for arn in layer_arns:
+            version = backend.layers_versions_by_arn(arn)
+            if version is not None:  # validated when configured; a layer deleted since is skipped
+                layers.append((version.code_digest or hashlib.sha256(version.code_bytes).hexdigest(),
+                               version.code_bytes))
+        return self._code.merge_layers(layers)
 
     # ------------------------------------------------------------------ invoke
 

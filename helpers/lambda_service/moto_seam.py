@@ -135,8 +135,16 @@ def _invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
     return outcome.payload.decode("utf-8", "replace"), outcome.error_type is not None, "\n".join(outcome.log_events)
 
 
+def _layer_lookup(account_id: str, region: str) -> Any:
+    from moto.awslambda.utils import get_backend
+
+    return get_backend(account_id, region).layers_versions_by_arn
+
+
 def _update_configuration(self: Any, config_updates: dict[str, Any]) -> dict[str, Any]:
     validation.check_configuration(config_updates)
+    validation.check_layers(config_updates.get("Layers"), _layer_lookup(self.account_id, self.region),
+                            validation.unzipped_size(self.code_bytes))
     if "DeadLetterConfig" in config_updates:  # moto does not keep it; the asynchronous queue needs it
         self.dead_letter_config = config_updates["DeadLetterConfig"] or None
     result = _originals[(lambda_models.LambdaFunction, "update_configuration")](self, config_updates)
@@ -146,7 +154,11 @@ def _update_configuration(self: Any, config_updates: dict[str, Any]) -> dict[str
 
 
 def _update_function_code(self: Any, updated_spec: dict[str, Any]) -> dict[str, Any]:
-    validation.check_zip(validation.zip_bytes(updated_spec))
+    new_zip = validation.zip_bytes(updated_spec)
+    validation.check_zip(new_zip)
+    if new_zip is not None and self.layers:
+        validation.check_layers([layer["Arn"] for layer in self.layers], _layer_lookup(self.account_id, self.region),
+                                validation.unzipped_size(new_zip))
     result = _originals[(lambda_models.LambdaFunction, "update_function_code")](self, updated_spec)
     if _engine is not None:
         _engine.retire(self.function_arn)
@@ -155,7 +167,9 @@ def _update_function_code(self: Any, updated_spec: dict[str, Any]) -> dict[str, 
 
 def _create_function(self: Any, spec: dict[str, Any]) -> Any:
     validation.check_configuration(spec)
-    validation.check_zip(validation.zip_bytes(spec.get("Code")))
+    code = validation.zip_bytes(spec.get("Code"))
+    validation.check_zip(code)
+    validation.check_layers(spec.get("Layers"), self.layers_versions_by_arn, validation.unzipped_size(code))
     function = _originals[(lambda_models.LambdaBackend, "create_function")](self, spec)
     if spec.get("DeadLetterConfig"):  # on the stored $LATEST, and on the copy moto returns when Publish=True
         function.dead_letter_config = spec["DeadLetterConfig"]

@@ -23,6 +23,7 @@ TIMEOUT_MIN_S, TIMEOUT_MAX_S = 1, 900
 ENVIRONMENT_MAX_BYTES = 4 * 1024
 UNZIPPED_MAX_BYTES = 262_144_000  # 250 MB, function code plus layers
 HANDLER_MAX_LENGTH = 128
+LAYERS_MAX = 5
 
 #: Keys Lambda sets itself and refuses to let a function configure (AWS docs, "Defined runtime environment variables").
 RESERVED_KEYS = frozenset({
@@ -169,6 +170,35 @@ def check_zip(data: bytes | None) -> None:
         raise InvalidParameterValueException("Uploaded file must be a non-empty zip")
     if sum(entry.file_size for entry in entries) > UNZIPPED_MAX_BYTES:
         raise InvalidParameterValueException(f"Unzipped size must be smaller than {UNZIPPED_MAX_BYTES} bytes")
+
+
+def unzipped_size(data: bytes | None) -> int:
+    """The total size of a zip's files once extracted (0 for no zip)."""
+    if not data:
+        return 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(entry.file_size for entry in archive.infolist())
+
+
+def check_layers(layer_arns: Any, find_layer_version: Any, function_unzipped_bytes: int) -> None:
+    """At most five layers, each an existing version, and with the function's code within 250 MB unzipped.
+
+    The two "does not exist" and "combined ... exceeds" messages are AWS's as reported by its users; the message
+    for a sixth layer is from memory (not re-verified)."""
+    if layer_arns is None:
+        return
+    if len(layer_arns) > LAYERS_MAX:
+        raise InvalidParameterValueException(f"Cannot reference more than {LAYERS_MAX} layers.")
+    total = function_unzipped_bytes
+    for arn in layer_arns:
+        version = find_layer_version(arn)
+        if version is None:
+            raise InvalidParameterValueException(f"Layer version {arn} does not exist.")
+        total += unzipped_size(version.code_bytes)
+    if total > UNZIPPED_MAX_BYTES:
+        raise InvalidParameterValueException(
+            f"Function code combined with layers exceeds the maximum allowed size of {UNZIPPED_MAX_BYTES} bytes. "
+            f"The actual size is {total} bytes.")
 
 
 def check_configuration(spec: Mapping[str, Any]) -> None:

@@ -476,8 +476,11 @@ def _set_up_paths(opt_dir):
     _hide_installed_packages()
     front = [os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())]
     if opt_dir:
-        front.append(os.path.join(opt_dir, "python", "lib", f"python{sys.version_info[0]}.{sys.version_info[1]}",
-                                  "site-packages"))
+        # python/lib/python3.N/site-packages of the function's runtime (AWS_Lambda_python3.12 -> python3.12), as
+        # `pip install -t python/lib/python3.12/site-packages` lays a layer out for it
+        runtime = os.environ.get("AWS_EXECUTION_ENV", "").rsplit("_", 1)[-1]
+        version = runtime if runtime.startswith("python3.") else f"python{sys.version_info[0]}.{sys.version_info[1]}"
+        front.append(os.path.join(opt_dir, "python", "lib", version, "site-packages"))
         front.append(os.path.join(opt_dir, "python"))
     sys.path[0:0] = front
 

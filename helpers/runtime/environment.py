@@ -231,8 +231,12 @@ class ExecutionEnvironment:
         if os.name == "nt":  # AWS's LANG=en_US.UTF-8 makes Python write UTF-8; Windows needs telling
             env["PYTHONUTF8"] = "1"
         env.update(self.settings.credentials)
+        # As AWS: layers' bin/ at the end of PATH; the task root, its lib/ and the layers' lib/ on the library path
+        library_path = [str(spec.code_dir), str(spec.code_dir / "lib")]
         if spec.opt_dir is not None:
             env["PATH"] = env.get("PATH", "") + os.pathsep + str(spec.opt_dir / "bin")
+            library_path.append(str(spec.opt_dir / "lib"))
+        env["LD_LIBRARY_PATH"] = os.pathsep.join(filter(None, [env.get("LD_LIBRARY_PATH", ""), *library_path]))
         env.update(spec.variables)
         return env
 

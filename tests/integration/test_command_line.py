@@ -200,3 +200,35 @@ def test_triggers_work_through_plain_boto3_and_time_runs_faster():
     finally:
         cloud.stop()
     assert cloud.process.returncode == 0
+
+
+def test_layers_and_configuration_limits_through_plain_boto3():
+    """The issue's "through plain boto3 against python -m helpers.local_cloud": a module from a published layer;
+    a sixth layer, variables over 4 KB and a reserved key, each refused with AWS's error."""
+    from botocore.exceptions import ClientError
+
+    from helpers.packaging import package_layer, zip_files
+
+    cloud = ForegroundCloud()
+    try:
+        client = cloud.client("lambda")
+        arns = [client.publish_layer_version(LayerName=f"layer-{index}", Content={"ZipFile": package_layer(
+            files={f"python/greeting{index}.py": f"TEXT = 'hello from layer {index}'\n"})})["LayerVersionArn"]
+            for index in range(6)]
+        role = cloud.client("iam").create_role(RoleName="role-layers", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+        source = "import greeting0\ndef handler(event, context):\n    return greeting0.TEXT\n"
+        client.create_function(FunctionName="layered", Runtime="python3.12", Role=role, Handler="app.handler",
+                               Code={"ZipFile": zip_files({"app.py": source})}, Layers=arns[:1])
+        assert json.loads(client.invoke(FunctionName="layered")["Payload"].read()) == "hello from layer 0"
+        refusals = {}
+        for label, settings in (("sixth layer", {"Layers": arns}),
+                                ("4 KB", {"Environment": {"Variables": {"BIG": "x" * 4097}}}),
+                                ("reserved", {"Environment": {"Variables": {"AWS_REGION": "eu-west-1"}}})):
+            with pytest.raises(ClientError) as caught:
+                client.update_function_configuration(FunctionName="layered", **settings)
+            refusals[label] = caught.value.response["Error"]["Code"]
+        print("command line refusals:", refusals)
+        assert set(refusals.values()) == {"InvalidParameterValueException"}
+    finally:
+        cloud.stop()
+    assert cloud.process.returncode == 0

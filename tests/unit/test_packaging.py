@@ -89,3 +89,26 @@ def test_libraries_are_added_as_pip_install_t_would():
 def test_a_library_that_is_not_installed_says_how_to_get_it():
     with pytest.raises(FileNotFoundError, match="pip install no-such-distribution"):
         package_handler("hello", libraries=["no-such-distribution"])
+
+
+def test_a_layer_puts_libraries_and_what_they_require_under_python():
+    from helpers.packaging import package_layer, with_dependencies
+
+    assert with_dependencies(["requests"])[:1] == ["requests"]
+    assert {"idna", "certifi"} <= {name.lower() for name in with_dependencies(["requests"])}
+    data = entries(package_layer(libraries=["requests"], files={"bin/tool": "#!/bin/sh\n"}))
+    assert "python/requests/__init__.py" in data and "python/idna/__init__.py" in data
+    assert modes(package_layer(files={"bin/tool": "#!/bin/sh\n", "python/m.py": ""})) == {"bin/tool": 0o755,
+                                                                                           "python/m.py": 0o644}
+
+
+def test_a_layer_from_a_folder_keeps_its_layout_and_executables(tmp_path):
+    from helpers.packaging import package_layer
+
+    (tmp_path / "layer" / "python").mkdir(parents=True)
+    (tmp_path / "layer" / "python" / "shared.py").write_text("X = 1\n")
+    (tmp_path / "layer" / "bootstrap").write_text("#!/bin/sh\n")
+    (tmp_path / "layer" / "bootstrap").chmod(0o755)
+    assert modes(package_layer(tmp_path / "layer")) == {"bootstrap": 0o755, "python/shared.py": 0o644}
+    with pytest.raises(FileNotFoundError):
+        package_layer(tmp_path / "nowhere")
