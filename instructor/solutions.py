@@ -193,3 +193,31 @@ def handler(event, context):
     return {"chargeId": charge_id, "charged": True}
 '''
 # ---- 05_failures_retries_idempotency (end) ----
+
+# ---- 06_layers (begin) ----
+# 06_layers, exercise 1: only python/ and python/lib/python3.12/site-packages/ are searched.
+LAYER_PATHS = {
+    "python/toolkit.py": True,
+    "toolkit.py": False,
+    "python/lib/python3.12/site-packages/toolkit.py": True,
+    "lib/toolkit.py": False,
+    "python/lib/python3.11/site-packages/toolkit.py": False,
+}
+
+# 06_layers, exercise 2.
+WINNERS = {"palette": "function zip", "shades": "colours-v2", "names": "colours-v1"}
+
+# 06_layers, exercise 3: the module, and the calls that replace the ... .
+SLUGS_SOURCE = '''
+import re
+
+def slugify(text):
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
+'''
+
+
+def publish_and_attach_text_tools(lambda_client, package_layer, slugs_source, function_name="slug-maker"):
+    layer = lambda_client.publish_layer_version(LayerName="text-tools", Content={"ZipFile": package_layer(
+        files={"python/slugs.py": slugs_source})})
+    lambda_client.update_function_configuration(FunctionName=function_name, Layers=[layer["LayerVersionArn"]])
+# ---- 06_layers (end) ----
