@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import psutil
+
 from . import log_lines, metering, platform_errors
 from .process_probe import ProcessProbe
 from .runtime_api import NextEvent, RuntimeAPIServer
@@ -112,6 +114,14 @@ class _Slot:
     error_type: str | None = None
 
 
+def _own_rss_bytes() -> int:
+    """This process's resident size now (0 where it cannot be read)."""
+    try:
+        return psutil.Process().memory_info().rss
+    except (psutil.Error, OSError):
+        return 0
+
+
 def python_runtime_command(spec: FunctionSpec) -> list[str]:
     """Our own runtime client, in this interpreter (the default for every Python function)."""
     argv = [sys.executable, str(CLIENT_SCRIPT), "--guard", str(GUARD_SCRIPT)]
@@ -143,6 +153,7 @@ class ExecutionEnvironment:
         self._changed = threading.Condition()
         self._process: subprocess.Popen | None = None
         self._probe: ProcessProbe | None = None
+        self._parent_rss_at_spawn = 0
         self._queue: _EventQueue = _EventQueue()
         self._ready_at: float | None = None
         self._init_error: tuple[str, bytes] | None = None
@@ -186,6 +197,8 @@ class ExecutionEnvironment:
         return self._finish(request_id, "error", body, error_type)
 
     def on_init_error(self, error_type: str, body: bytes) -> None:
+        if self._probe is not None:  # the runtime waits for our answer: read its peak while it is still alive
+            self._probe.peak_rss_bytes()
         with self._changed:
             self._init_error = (error_type, body)
             self._changed.notify_all()
@@ -253,6 +266,7 @@ class ExecutionEnvironment:
             # group SIGHUP and SIGCONT and it ends, rather than staying stopped forever).
             kwargs: dict = {"process_group": 0} if os.name == "posix" else {
                 "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+            self._parent_rss_at_spawn = _own_rss_bytes()
             self._process = subprocess.Popen(
                 self.settings.runtime_command(self.spec), cwd=self.spec.code_dir, env=self._environment_variables(),
                 stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, close_fds=True, **kwargs)
@@ -316,8 +330,11 @@ class ExecutionEnvironment:
                 return process.wait(timeout=timeout_s)
             if pid:
                 process.returncode = os.waitstatus_to_exitcode(status)
-                if self._probe is not None:  # ru_maxrss: KiB on Linux, bytes on macOS
-                    self._probe.record_peak(usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024))
+                peak = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)  # KiB on Linux, bytes on macOS
+                # A forked child's ru_maxrss starts at the parent's size (fork and exec count the parent's pages):
+                # only a figure above what this process weighed at spawn says something about the runtime.
+                if self._probe is not None and peak > self._parent_rss_at_spawn * 1.05:
+                    self._probe.record_peak(peak)
                 return process.returncode
             if time.monotonic() >= deadline:
                 raise subprocess.TimeoutExpired(process.args, timeout_s)

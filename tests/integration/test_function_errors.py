@@ -150,3 +150,18 @@ def test_stop_before_timeout_gracefully(lambda_client, deploy):
     name = deploy("faults.stop_before_timeout", Timeout=1)
     error_header, result = invoke(lambda_client, name)
     assert error_header is None and result["stopped_early"] is True
+
+
+def test_a_failed_init_reports_the_runtimes_own_memory(deploy):
+    """A process started by fork carries its parent's size in ru_maxrss; the REPORT must show the runtime's own
+    peak (a Python runtime that failed an import is some 15 MB, while this test process is far larger)."""
+    import psutil
+
+    import helpers
+
+    name = deploy("broken.handler", files={"broken.py": "import not_a_module_anywhere\n"})
+    result = helpers.invoke(name)
+    parent_mb = psutil.Process().memory_info().rss / 2**20
+    assert result.error_type == "Runtime.ImportModuleError"
+    print(f"failed init: Max Memory Used {result.report.max_memory_used_mb} MB (this process: {parent_mb:.0f} MB)")
+    assert 1 <= result.report.max_memory_used_mb < min(60, parent_mb / 2)
