@@ -51,15 +51,22 @@ class EnvironmentInfo:
 
 
 def default_runtime_command(spec: FunctionSpec) -> list[str]:
-    """How an environment starts its runtime: our Python client, or a custom runtime's ``bootstrap``."""
+    """How an environment starts its runtime: our Python or Node.js client, or a custom runtime's ``bootstrap``."""
     if spec.runtime.startswith("provided"):
         for folder in (spec.code_dir, spec.opt_dir):
             if folder is not None and (folder / "bootstrap").is_file():
                 return [str(folder / "bootstrap")]
         raise UnsupportedRuntime(spec, "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]")
+    if spec.runtime.startswith("nodejs"):  # the machine's own node, running helpers/runtime/node_client.mjs
+        from helpers.runtime import node as node_runtime
+
+        node = node_runtime.locate_node()
+        if node is None:
+            raise UnsupportedRuntime(spec, node_runtime.missing_node_message(spec.runtime))
+        return node_runtime.node_runtime_command(spec, node)
     if not spec.runtime.startswith("python"):
-        raise UnsupportedRuntime(spec, f"The workbook runs python3.x and provided.* functions; there is no "
-                                       f"{spec.runtime} runtime on this machine")
+        raise UnsupportedRuntime(spec, f"The workbook runs python3.x, nodejs*.x and provided.* functions; there is "
+                                       f"no {spec.runtime} runtime on this machine")
     return python_runtime_command(spec)
 
 
@@ -179,6 +186,9 @@ class LambdaEngine:
                 self._fingerprints[key] = spec.fingerprint
                 retired = [env for env in pool if env.id not in self._busy]
                 pool[:] = [env for env in pool if env.id in self._busy]
+            exited = [env for env in pool if env.id not in self._busy and not env.dead and env.process_exited()]
+            pool[:] = [env for env in pool if env not in exited]  # a runtime that exited while idle is replaced
+            retired += exited
             chosen = next((env for env in pool if env.id not in self._busy and not env.dead), None)
             if chosen is None:
                 chosen = ExecutionEnvironment(spec, self._settings)

@@ -130,8 +130,15 @@ def python_runtime_command(spec: FunctionSpec) -> list[str]:
     return argv
 
 
-def runtime_version_string() -> str:
-    """What INIT_START names as the runtime version: the Python that really runs the code."""
+def runtime_version_string(runtime: str = "python") -> str:
+    """What INIT_START names as the runtime version: the program that really runs the code (this Python, the
+    machine's Node.js), or for an OS-only runtime its name with v0 (there is no AWS release of it here)."""
+    if runtime.startswith("nodejs"):
+        from .node import runtime_version_string as node_version
+
+        return node_version()
+    if runtime.startswith("provided"):
+        return f"provided:{runtime.partition('.')[2] or 'al2'}.v0"
     v = sys.version_info
     return f"python:{v.major}.{v.minor}.v{v.micro}"
 
@@ -167,9 +174,15 @@ class ExecutionEnvironment:
 
     # ------------------------------------------------------------------ Runtime API listener (server threads)
 
+    def process_exited(self) -> bool:
+        """Did the runtime exit on its own while idle (e.g. a Node.js runtime after an uncaught exception)?"""
+        process = self._process
+        return process is not None and process.poll() is not None
+
     def on_next(self) -> NextEvent | None:
         queue = self._queue
         with self._changed:
+            self._disconnected = False  # it asks for work: alive (a curl bootstrap opens a connection per request)
             if self._ready_at is None:
                 self._ready_at = time.perf_counter()
                 self._changed.notify_all()
@@ -422,7 +435,7 @@ class ExecutionEnvironment:
         ``_RETRY_INIT_IN_INVOKE`` when the init phase ran past its 10 s limit."""
         suppressed = self._was_reset
         if not suppressed:
-            events.append(log_lines.init_start(runtime_version_string(), self.spec.region))
+            events.append(log_lines.init_start(runtime_version_string(self.spec.runtime), self.spec.region))
         began = time.perf_counter()
         try:
             self._start_process()

@@ -8,6 +8,7 @@ import math
 import os
 import re
 import threading
+import time
 
 import psutil
 import pytest
@@ -218,3 +219,21 @@ def test_logs_survive_a_deleted_log_group_or_stream(lambda_client, logs_client, 
     call(lambda_client, name, {"name": "after stream deleted"})
     events = logs_client.get_log_events(logGroupName=group, logStreamName=stream["logStreamName"])["events"]
     assert [event["message"].split(" ")[0] for event in events] == ["START", "END", "REPORT"]
+
+
+def test_an_environment_whose_process_died_while_idle_is_replaced(lambda_client, deploy, cloud):
+    """Killed from outside between invocations: the next invoke gets a fresh environment (a cold start), never an
+    error for a request the dead runtime never saw."""
+    import os
+    import signal
+
+    name = deploy("counter.handler")
+    call(lambda_client, name)
+    (environment,) = [env for env in cloud.engine.environments() if env.function_name == name]
+    os.kill(environment.pid, signal.SIGKILL)
+    for _ in range(100):
+        if not psutil.pid_exists(environment.pid) or psutil.Process(environment.pid).status() == psutil.STATUS_ZOMBIE:
+            break
+        time.sleep(0.01)
+    answer, log = call(lambda_client, name)
+    assert answer["invocations"] == 1 and log[0].startswith("INIT_START")

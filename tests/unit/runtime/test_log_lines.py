@@ -108,3 +108,14 @@ def test_warm_report_is_not_a_cold_start():
 ])
 def test_parse_report_returns_none_for_other_lines(line):
     assert parse_report(line) is None
+
+
+def test_init_start_names_the_program_that_runs_the_code():
+    import sys
+
+    from helpers.runtime.environment import runtime_version_string
+
+    assert runtime_version_string("python3.12") == f"python:{sys.version_info.major}.{sys.version_info.minor}" \
+                                                   f".v{sys.version_info.micro}"
+    assert runtime_version_string("provided.al2023") == "provided:al2023.v0"
+    assert runtime_version_string("provided.al2") == "provided:al2.v0"
