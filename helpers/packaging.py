@@ -94,11 +94,25 @@ def with_dependencies(distributions: Iterable[str]) -> list[str]:
     return found
 
 
+def wheel_files(wheel: str | Path) -> dict[str, bytes]:
+    """The files a wheel installs into site-packages (a wheel is a zip; its ``.data`` folders are left out)."""
+    import io as _io
+
+    path = Path(wheel)
+    if path.suffix != ".whl" or not path.is_file():
+        raise FileNotFoundError(f"No wheel file {path} (a .whl, e.g. from `pip download <package>`)")
+    with zipfile.ZipFile(_io.BytesIO(path.read_bytes())) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()
+                if not info.is_dir() and ".data/" not in info.filename.split("/", 1)[0] + "/"}
+
+
 def package_layer(source: str | Path | None = None, *, libraries: Iterable[str] = (),
-                  files: Mapping[str, str | bytes] | None = None) -> bytes:
+                  wheels: Iterable[str | Path] = (), files: Mapping[str, str | bytes] | None = None) -> bytes:
     """The zip of a layer, for ``publish_layer_version``: a folder's files as they are (a layer is laid out as /opt
     will be: ``python/...``, ``bin/...``, ``lib/...``), plus each installed distribution in ``libraries`` and what it
-    requires under ``python/`` (what ``pip install <library> -t python/`` puts there), plus ``files``."""
+    requires under ``python/`` (what ``pip install <library> -t python/`` puts there), plus the contents of each
+    local wheel file in ``wheels`` under ``python/`` (what ``pip install <file>.whl --no-deps -t python/`` puts
+    there for a pure-Python wheel), plus ``files``."""
     import os
 
     contents: dict[str, bytes] = {}
@@ -114,6 +128,8 @@ def package_layer(source: str | Path | None = None, *, libraries: Iterable[str] 
                     executable.add(path.relative_to(root).as_posix())
     for distribution in with_dependencies(libraries):
         contents.update({f"python/{name}": data for name, data in library_files(distribution).items()})
+    for wheel in wheels:
+        contents.update({f"python/{name}": data for name, data in wheel_files(wheel).items()})
     for arcname, content in (files or {}).items():
         contents[arcname] = content.encode("utf-8") if isinstance(content, str) else content
     executable.update(name for name in contents if name.startswith("bin/") or name == "bootstrap")

@@ -112,3 +112,15 @@ def test_a_layer_from_a_folder_keeps_its_layout_and_executables(tmp_path):
     assert modes(package_layer(tmp_path / "layer")) == {"bootstrap": 0o755, "python/shared.py": 0o644}
     with pytest.raises(FileNotFoundError):
         package_layer(tmp_path / "nowhere")
+
+
+def test_a_layer_from_a_local_wheel(tmp_path):
+    from helpers.packaging import package_layer
+
+    wheel = tmp_path / "tinylib-1.0-py3-none-any.whl"
+    wheel.write_bytes(zip_files({"tinylib/__init__.py": "X = 1\n", "tinylib-1.0.dist-info/METADATA": "Name: tinylib\n",
+                                 "tinylib-1.0.data/scripts/tool": "#!/bin/sh\n"}))
+    assert set(entries(package_layer(wheels=[wheel]))) == {"python/tinylib/__init__.py",
+                                                          "python/tinylib-1.0.dist-info/METADATA"}
+    with pytest.raises(FileNotFoundError, match="pip download"):
+        package_layer(wheels=[tmp_path / "missing.whl"])
