@@ -25,6 +25,18 @@ PROBE = ("import importlib\n"
          "        return None\n")
 
 
+# Why each answer is what it is (used when the real import agrees with it, as it should).
+PATH_REASONS = {
+    "python/toolkit.py": (True, "python/ becomes /opt/python, which is on sys.path"),
+    "toolkit.py": (False, "a file at the zip's top level lands in /opt itself, which is not on sys.path"),
+    "python/lib/python3.12/site-packages/toolkit.py": (True, "that folder names the function's own Python, 3.12, "
+                                                             "so it is on sys.path"),
+    "lib/toolkit.py": (False, "lib/ is for shared libraries, on the library path, not for Python modules"),
+    "python/lib/python3.11/site-packages/toolkit.py": (False, "a python3.12 function searches only "
+                                                              "python/lib/python3.12/site-packages"),
+}
+
+
 @never_raises
 def check_layer_paths(answers: Any) -> bool:
     """Exercise 1: for each place in a layer's zip, can a python3.12 function ``import toolkit`` from it?"""
@@ -33,17 +45,25 @@ def check_layer_paths(answers: Any) -> bool:
     unknown = [path for path in answers if path not in LAYER_PATHS]
     if unknown:
         return wrong(f"keep the paths as they were written; {unknown[0]!r} is not one of them.")
+    not_bool = [path for path, value in answers.items() if not unanswered(value) and not isinstance(value, bool)]
+    if not_bool:
+        return wrong(f"{not_bool[0]}: answer True or False, not {answers[not_bool[0]]!r}.")
     actual = {path: _imports_from_layer(path) for path in LAYER_PATHS}
-    mistakes = [path for path, value in answers.items() if not unanswered(value) and bool(value) != actual[path]]
+    mistakes = [path for path, value in answers.items() if not unanswered(value) and value != actual[path]]
     if mistakes:
-        hints = {True: "a python3.12 function does find it there", False: "Python does not look there"}
-        return wrong("; ".join(f"{path}: {hints[actual[path]]}" for path in mistakes)
+        return wrong("; ".join(f"{path}: {_path_reason(path, actual[path])}" for path in mistakes)
                      + ". (This check published each layer and tried the import.)")
     missing = [path for path in LAYER_PATHS if unanswered(answers.get(path))]
     if missing:
         return not_yet(f"{len(missing)} still to answer; the others are right.")
     return correct("Only python/ and python/lib/python3.12/site-packages/ are on sys.path; the site-packages folder "
                    "must name the function's own Python version.")
+
+
+def _path_reason(path: str, imports: bool) -> str:
+    expected, reason = PATH_REASONS[path]
+    outcome = "the import works" if imports else "the import fails"
+    return f"{outcome} ({reason})" if imports == expected else outcome
 
 
 def _imports_from_layer(path: str) -> bool:
@@ -81,6 +101,7 @@ def _role_arn() -> str:
 
 SCENARIO = {"layers": ["colours-v1", "colours-v2"], "zip": {"palette.py"}}
 EXPECTED_WINNERS = {"palette": "function zip", "shades": "colours-v2", "names": "colours-v1"}
+WINNER_CHOICES = ("function zip", "colours-v1", "colours-v2")
 
 
 @never_raises
@@ -94,6 +115,8 @@ def check_winners(answers: Any) -> bool:
         module, value = next(iter(mistakes.items()))
         if module not in EXPECTED_WINNERS:
             return wrong(f"keep the module names as they were written; {module!r} is not one of them.")
+        if value not in WINNER_CHOICES:
+            return wrong(f'{module}: answer "function zip", "colours-v1" or "colours-v2", not {value!r}.')
         reasons = {"palette": "the function's zip (the task root) comes first on sys.path, before every layer",
                    "shades": "both layers have it: the later layer in the list overwrites the earlier one's file",
                    "names": "only colours-v1 has it, so nothing overwrites it"}

@@ -13,9 +13,17 @@ def test_layer_paths_are_checked_against_real_imports(solutions, cloud, capsys):
     assert not layers.check_layer_paths(dict.fromkeys(solutions.LAYER_PATHS, ...))
     assert "Not answered yet" in capsys.readouterr().out
     assert not layers.check_layer_paths({**solutions.LAYER_PATHS, "toolkit.py": True})
-    assert "toolkit.py: Python does not look there" in capsys.readouterr().out
+    assert "toolkit.py: the import fails (a file at the zip's top level lands in /opt" in capsys.readouterr().out
     assert not layers.check_layer_paths({**solutions.LAYER_PATHS, "python/toolkit.py": False})
-    assert "python/toolkit.py: a python3.12 function does find it there" in capsys.readouterr().out
+    assert "python/toolkit.py: the import works (python/ becomes /opt/python" in capsys.readouterr().out
+    assert not layers.check_layer_paths({**solutions.LAYER_PATHS, "lib/toolkit.py": True,
+                                         "python/lib/python3.11/site-packages/toolkit.py": True})
+    out = capsys.readouterr().out
+    assert "lib/ is for shared libraries" in out and "searches only python/lib/python3.12/site-packages" in out
+    assert not layers.check_layer_paths({**dict.fromkeys(solutions.LAYER_PATHS, ...), "python/toolkit.py": "yes"})
+    assert "answer True or False, not 'yes'" in capsys.readouterr().out
+    assert not layers.check_layer_paths({**dict.fromkeys(solutions.LAYER_PATHS, ...), "python/toolkit.py": True})
+    assert "4 still to answer; the others are right" in capsys.readouterr().out
 
 
 def test_winners(solutions, capsys):
@@ -26,6 +34,8 @@ def test_winners(solutions, capsys):
     assert "later layer in the list overwrites" in capsys.readouterr().out
     assert not layers.check_winners({**solutions.WINNERS, "palette": "colours-v2"})
     assert "task root" in capsys.readouterr().out
+    assert not layers.check_winners({**solutions.WINNERS, "names": "colours_v1"})
+    assert 'names: answer "function zip", "colours-v1" or "colours-v2"' in capsys.readouterr().out
 
 
 def test_slug_layer(solutions, lambda_client, deploy, capsys):
