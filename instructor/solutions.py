@@ -221,3 +221,63 @@ def publish_and_attach_text_tools(lambda_client, package_layer, slugs_source, fu
         files={"python/slugs.py": slugs_source})})
     lambda_client.update_function_configuration(FunctionName=function_name, Layers=[layer["LayerVersionArn"]])
 # ---- 06_layers (end) ----
+
+# ---- 07_environment_and_secrets (begin) ----
+# 07_environment_and_secrets, exercise 1: a password inside a URL is still a password.
+SECRETS_OR_VARIABLES = {
+    "TABLE_NAME=Orders": "variable",
+    "LOG_LEVEL=INFO": "variable",
+    "PAYMENTS_API_KEY=pay_live_51Hx9aZ7Qx2": "secret",
+    "DATABASE_URL=postgresql://shop:Tr0ub4dor@db.internal:5432/shop": "secret",
+    "ORDERS_QUEUE_URL=https://sqs.us-east-1.amazonaws.com/123456789012/orders": "variable",
+    "JWT_SIGNING_KEY=8f2c0e1b9d7a4c3e": "secret",
+    "FEATURE_NEW_CHECKOUT=true": "variable",
+}
+
+# 07_environment_and_secrets, exercise 2: version 2 was published after an update that dropped DEBUG; dev moved to 3.
+ALIAS_PREDICTIONS = {
+    "$LATEST": {"STAGE": "test", "DEBUG": "1"},
+    "dev": {"STAGE": "test", "DEBUG": "1"},
+    "prod": {"STAGE": "prod", "DEBUG": "unset"},
+    "1": {"STAGE": "dev", "DEBUG": "1"},
+}
+
+# 07_environment_and_secrets, exercise 3: the cached value and when it was fetched, in globals.
+MY_READER_SOURCE = '''
+import json
+import os
+import time
+
+import boto3
+
+secrets = boto3.client("secretsmanager")
+SECRET_ID = os.environ["SECRET_ID"]
+TTL_SECONDS = float(os.environ.get("SECRET_TTL_SECONDS", "300"))
+
+_api_key = None
+_fetched_at = 0.0
+
+
+def get_api_key():
+    """The secret's "api_key" field, fetched with GetSecretValue at most once per TTL_SECONDS."""
+    global _api_key, _fetched_at
+    if _api_key is None or time.monotonic() - _fetched_at >= TTL_SECONDS:
+        secret = secrets.get_secret_value(SecretId=SECRET_ID)
+        _api_key = json.loads(secret["SecretString"])["api_key"]
+        _fetched_at = time.monotonic()
+    return _api_key
+
+
+def handler(event, context):
+    api_key = get_api_key()
+    return {"api_key_ends_with": api_key[-4:]}
+'''
+
+
+# 07_environment_and_secrets, exercise 4: one action on one resource each; no kms:Decrypt with AWS managed keys.
+def least_privilege_policy(secret_arn, parameter_arn):
+    return {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret_arn},
+        {"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": parameter_arn},
+    ]}
+# ---- 07_environment_and_secrets (end) ----

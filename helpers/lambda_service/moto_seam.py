@@ -30,6 +30,9 @@ moto stays the control plane (functions, versions, aliases, layers, configuratio
   second URL for the same function is refused, and updating a URL that does not exist is ResourceNotFoundException,
   as on AWS (``LambdaFunction.update_url_config``).
 * ``LambdaBackend.add_permission``: a statement id already in the policy is refused, as on AWS (moto adds a twin).
+* ``LambdaBackend.update_function_configuration``, ``.update_function_code`` and ``.publish_version``: published
+  versions are frozen (an update through ``fn:1`` or ``fn:prod`` changes $LATEST); ``Environment`` without
+  ``Variables`` changes nothing; publishing with nothing changed returns the last version.
 
 ``tests/unit/test_moto_seam.py`` fails loudly if any of these moves in a moto upgrade.
 """
@@ -468,6 +471,44 @@ def _create_http_api(self: Any) -> tuple[int, dict[str, str], str]:
     return status, headers, json.dumps(api.to_json())
 
 
+def _unqualified(function_name: str) -> str:
+    """``fn:prod``, ``123456789012:function:fn:1`` or a qualified ARN, without its version or alias."""
+    parts = function_name.split(":")
+    if function_name.startswith("arn:"):
+        return ":".join(parts[:7])
+    if len(parts) > 2 and parts[1] == "function":
+        return ":".join(parts[:3])
+    return parts[0]
+
+
+def _backend_update_function_configuration(self: Any, function_name: str, qualifier: str | None,
+                                           body: dict[str, Any]) -> Any:
+    """UpdateFunctionConfiguration changes $LATEST, whatever qualifier the name carries: a published version's
+    configuration is frozen (moto 5.2.5 changes the version that ``fn:1`` or ``fn:prod`` names). An ``Environment``
+    without ``Variables`` leaves the variables as they are (moto 5.2.5 fails: a 500 that boto3 retries)."""
+    environment = body.get("Environment")
+    if isinstance(environment, dict) and "Variables" not in environment:
+        body = {key: value for key, value in body.items() if key != "Environment"}
+    return _originals[(lambda_models.LambdaBackend, "update_function_configuration")](
+        self, _unqualified(function_name), None, body)
+
+
+def _backend_update_function_code(self: Any, function_name: str, qualifier: str | None, body: dict[str, Any]) -> Any:
+    """UpdateFunctionCode changes $LATEST only; a published version's code is frozen (as for the configuration)."""
+    return _originals[(lambda_models.LambdaBackend, "update_function_code")](
+        self, _unqualified(function_name), None, body)
+
+
+def _publish_version(self: Any, function_name: str, description: str = "") -> Any:
+    """PublishVersion makes a new version only if the code or configuration changed since the last one, otherwise it
+    returns the last one, as on AWS (moto 5.2.5 does not note its first publication: a second PublishVersion with
+    nothing changed made version 2)."""
+    version = _originals[(lambda_models.LambdaBackend, "publish_version")](self, function_name, description)
+    if version is not None:
+        self.get_function(_unqualified(function_name)).code_or_config_updated = False
+    return version
+
+
 _REPLACEMENTS = {
     (lambda_responses.LambdaResponse, "invoke"): _response_invoke,
     (lambda_responses.LambdaResponse, "_enrich_response"): staticmethod(_enrich_response),
@@ -493,6 +534,9 @@ _REPLACEMENTS = {
     (lambda_models.LambdaBackend, "add_permission"): _add_permission,
     (lambda_models.LambdaFunction, "update_url_config"): _update_url_config,
     (apigatewayv2_responses.ApiGatewayV2Response, "create_api"): _create_http_api,
+    (lambda_models.LambdaBackend, "update_function_configuration"): _backend_update_function_configuration,
+    (lambda_models.LambdaBackend, "update_function_code"): _backend_update_function_code,
+    (lambda_models.LambdaBackend, "publish_version"): _publish_version,
 }
 
 

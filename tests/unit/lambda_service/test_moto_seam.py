@@ -51,6 +51,9 @@ EXPECTED_SIGNATURES = {
                                           "group_id", "deduplication_id", "message_structure"],
     (events_models.EventsBackend, "put_rule"): ["self", "name", "description", "event_bus_arn", "event_pattern",
                                                 "role_arn", "scheduled_expression", "state", "managed_by", "tags"],
+    (lambda_models.LambdaBackend, "update_function_configuration"): ["self", "function_name", "qualifier", "body"],
+    (lambda_models.LambdaBackend, "update_function_code"): ["self", "function_name", "qualifier", "body"],
+    (lambda_models.LambdaBackend, "publish_version"): ["self", "function_name", "description"],
 }
 
 
