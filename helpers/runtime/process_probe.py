@@ -3,10 +3,15 @@
 Linux reads ``/proc`` directly (cheap and precise: ``VmHWM`` is the kernel's own peak resident set, ``schedstat``
 counts CPU time in nanoseconds). Elsewhere psutil is used; where the OS keeps no peak for another process
 (macOS), the peak is the highest resident size sampled.
+
+Memory counts the runtime's child processes too (a handler that runs a program, a shell bootstrap's curl): on AWS
+the function's memory is the whole sandbox's. Children are sampled (every reading), so a child that lives for less
+than one sample is not seen.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import psutil
@@ -24,20 +29,34 @@ class ProcessProbe:
         self._last_cpu = 0.0  # last good readings: a process that has exited can no longer be read
 
     def rss_bytes(self) -> int:
-        """Current resident set size (0 once the process is gone)."""
-        try:
-            if _LINUX:
-                with open(f"/proc/{self.pid}/statm", "rb") as statm:
-                    value = int(statm.read().split()[1]) * _PAGE_SIZE
-            else:
-                value = self._process.memory_info().rss
-        except (OSError, psutil.Error, ValueError, IndexError):
+        """Current resident set size of the runtime and its child processes (0 once the runtime is gone)."""
+        value = _rss_of(self.pid, self._process)
+        if not value:
             return 0
+        value += sum(_rss_of(child) for child in self._descendants())
         self._sampled_peak = max(self._sampled_peak, value)
         return value
 
+    def _descendants(self) -> list[int]:
+        """The runtime's child processes, and theirs."""
+        if _LINUX:
+            found, frontier = [], [self.pid]
+            while frontier:
+                children = _children_linux(frontier.pop())
+                if children is None:  # no /proc/<pid>/task/<tid>/children on this kernel
+                    break
+                found += children
+                frontier += children
+            else:
+                return found
+        try:
+            return [child.pid for child in self._process.children(recursive=True)]
+        except psutil.Error:
+            return []
+
     def peak_rss_bytes(self) -> int:
-        """Highest resident set size over the process's life so far."""
+        """Highest resident set size over the process's life so far (with its children, as sampled)."""
+        self.rss_bytes()
         try:
             if _LINUX:
                 with open(f"/proc/{self.pid}/status", "rb") as status:
@@ -70,9 +89,37 @@ class ProcessProbe:
         return self._last_cpu
 
 
-try:
-    import os
+def _rss_of(pid: int, process: psutil.Process | None = None) -> int:
+    try:
+        if _LINUX:
+            with open(f"/proc/{pid}/statm", "rb") as statm:
+                return int(statm.read().split()[1]) * _PAGE_SIZE
+        return (process or psutil.Process(pid)).memory_info().rss
+    except (OSError, psutil.Error, ValueError, IndexError):
+        return 0
 
+
+def _children_linux(pid: int) -> list[int] | None:
+    """Direct children of ``pid`` from /proc (None where the kernel does not offer the list)."""
+    children: list[int] = []
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    for thread in threads:
+        try:
+            with open(f"/proc/{pid}/task/{thread}/children", "rb") as listing:
+                children += [int(child) for child in listing.read().split()]
+        except FileNotFoundError:
+            if os.path.isdir(f"/proc/{pid}/task/{thread}"):
+                return None  # the thread is there, its children list is not: the kernel does not offer it
+            continue  # the thread ended meanwhile
+        except (OSError, ValueError):
+            continue
+    return children
+
+
+try:
     _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 except (AttributeError, ValueError, OSError):
     _PAGE_SIZE = 4096

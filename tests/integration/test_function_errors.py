@@ -165,3 +165,23 @@ def test_a_failed_init_reports_the_runtimes_own_memory(deploy):
     assert result.error_type == "Runtime.ImportModuleError"
     print(f"failed init: Max Memory Used {result.report.max_memory_used_mb} MB (this process: {parent_mb:.0f} MB)")
     assert 1 <= result.report.max_memory_used_mb < min(60, parent_mb / 2)
+
+
+CHILD_PROCESS = """
+import subprocess, sys
+def handler(event, context):
+    code = "b = bytearray(%d * 1024 * 1024); import time; time.sleep(0.5); print(len(b))" % event["mb"]
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip()
+"""
+
+
+def test_a_child_processs_memory_counts_against_the_function(lambda_client, deploy):
+    """On AWS the memory size is the whole sandbox's: a program the handler runs uses it too."""
+    import helpers
+
+    name = deploy("kid.handler", files={"kid.py": CHILD_PROCESS}, MemorySize=128, Timeout=10)
+    small = helpers.invoke(name, {"mb": 40})
+    assert small.ok and small.report.max_memory_used_mb >= 40  # the child's 40 MB are in Max Memory Used
+    big = helpers.invoke(name, {"mb": 300})
+    print(f"child of 40 MB: Max Memory Used {small.report.max_memory_used_mb} MB; child of 300 MB: {big.error_type}")
+    assert big.error_type == "Runtime.OutOfMemory" and big.report.max_memory_used_mb == 128
