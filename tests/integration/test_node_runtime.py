@@ -200,3 +200,30 @@ def test_without_node_the_invoke_says_to_install_it(lambda_client, deploy, monke
     assert "no `node` on this machine's PATH" in message and "Install Node.js 22" in message
     assert "nodejs.org" in message
 
+
+
+GUARDED_MJS = """
+import https from 'node:https';
+export const handler = async (event) => {
+  const results = {};
+  try { await fetch('https://sts.amazonaws.com/'); results.fetch = 'sent'; }
+  catch (error) { results.fetch = String(error.cause || error); }
+  results.https = await new Promise((resolve) => {
+    try {
+      const request = https.get('https://lambda.us-east-1.amazonaws.com/', () => resolve('sent'));
+      request.on('error', (error) => resolve(String(error)));
+    } catch (error) { resolve(String(error)); }
+  });
+  return results;
+};
+"""
+
+
+@needs_node
+def test_the_safety_guard_refuses_real_aws_hosts(lambda_client, deploy):
+    """Nothing reaches real AWS from a Node.js handler either: fetch and https to *.amazonaws.com are refused."""
+    name = deploy("index.handler", files={"index.mjs": GUARDED_MJS}, Runtime="nodejs22.x", Timeout=10)
+    error, answer, _ = call(lambda_client, name)
+    assert error is None
+    assert "lambda-workbook safety guard" in answer["fetch"] and "sts.amazonaws.com" in answer["fetch"]
+    assert "lambda-workbook safety guard" in answer["https"] and "lambda.us-east-1.amazonaws.com" in answer["https"]
