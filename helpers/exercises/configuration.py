@@ -130,13 +130,14 @@ def check_alias_predictions(answers: Any) -> bool:
             lambda_client.delete_function(FunctionName=name)
         except Exception:  # noqa: BLE001 - it was never created
             pass
-    mistakes, missing = [], 0
+    mistakes, missing, nones = [], 0, 0
     for qualifier in QUALIFIERS:
         prediction = answers.get(qualifier) or {}
         for variable in ("STAGE", "DEBUG"):
             value = prediction.get(variable, ...)
             if unanswered(value):
                 missing += 1
+                nones += value is None
             elif str(value) != real[qualifier][variable]:
                 mistakes.append(qualifier)
                 break
@@ -144,7 +145,9 @@ def check_alias_predictions(answers: Any) -> bool:
         return wrong(" ".join(f"{qualifier}: it ran with {real[qualifier]}; {PREDICTION_HINTS[qualifier]}"
                               for qualifier in mistakes))
     if missing:
-        return not_yet(f"{missing} value(s) still to predict; the others match what ran.")
+        tip = (' For a variable the function does not have, write the string "unset": None counts as not answered.'
+               if nones else "")
+        return not_yet(f"{missing} value(s) still to predict; the others match what ran.{tip}")
     return correct("The check played the scenario out: each version kept the map it was published with, and each "
                    "alias ran its version's. What ran: "
                    f"{'; '.join(f'{q} {real[q]}' for q in QUALIFIERS)}.")
@@ -207,9 +210,16 @@ def _ending(result: Any) -> tuple[str | None, str | None]:
     if result.function_error:
         payload = result.payload if isinstance(result.payload, dict) else {}
         message = str(payload.get("errorMessage", ""))
-        if payload.get("errorType") == "TypeError" and "NoneType" in message:
+        error_type = payload.get("errorType")
+        if error_type == "TypeError" and "NoneType" in message:
             return None, "not yet"
-        return None, f"the function failed with {payload.get('errorType')}: {message}"
+        hint = ""
+        if error_type == "UnboundLocalError":
+            hint = (": a function that assigns to a module-level name needs `global` for it (for example "
+                    "`global _api_key, _fetched_at`), or Python treats the name as local")
+        elif error_type == "TypeError" and "slice" in message:
+            hint = ': get_api_key should return the secret\'s "api_key" field, a string, not the whole secret'
+        return None, f"the function failed with {error_type}: {message}{hint}"
     if not isinstance(result.payload, dict) or "api_key_ends_with" not in result.payload:
         return None, f"the handler should return {{'api_key_ends_with': ...}}, not {result.payload!r}"
     return str(result.payload["api_key_ends_with"]), None
@@ -288,10 +298,13 @@ def check_least_privilege(policy: Any, secret_arn: str = "", parameter_arn: str 
         return wrong(f"{broad[0]!r} allows more actions than reading: name the one action each needs.")
     extra = [action for action in granted if action not in NEEDED]
     if extra:
+        if "ssm:GetParameters" in extra and "ssm:GetParameter" not in granted:
+            return wrong("ssm:GetParameters (plural) is a separate action, for the GetParameters call; the function "
+                         "calls GetParameter, so it needs ssm:GetParameter.")
         if "kms:Decrypt" in extra:
-            return wrong("kms:Decrypt is not needed here: with the AWS managed keys (aws/secretsmanager, aws/ssm) "
-                         "the services decrypt for you. You would add it, on that key only, for a customer managed "
-                         "key.")
+            return wrong("kms:Decrypt is not needed here: both values use the AWS managed keys (aws/secretsmanager, "
+                         "aws/ssm), whose own key policies already let the account decrypt through the service. "
+                         "With a customer managed key you would add it, on that key only.")
         return wrong(f"{extra[0]} is more than the function needs: it calls GetSecretValue and GetParameter, "
                      "nothing else.")
     targets = {"secret": secret_arn, "parameter": parameter_arn}
@@ -305,7 +318,12 @@ def check_least_privilege(policy: Any, secret_arn: str = "", parameter_arn: str 
         wanted = targets[kind]
         if wanted and not all(_matches(resource, wanted, kind) for resource in resources):
             other = next(resource for resource in resources if not _matches(resource, wanted, kind))
-            return wrong(f"{action} is allowed on {other}, which is not the {kind} the function reads ({wanted}).")
+            why = ""
+            if other in targets.values():
+                why = (" A statement allows every action it lists on every resource it lists: give each action a "
+                       "statement of its own, with its own resource.")
+            return wrong(f"{action} is allowed on {other}, which is not the {kind} the function reads "
+                         f"({wanted}).{why}")
     return correct("Two actions, each on one resource. On AWS this policy goes on the function's execution role; "
                    "here the local AWS does not enforce it, so keep it next to your code and review it like code.")
 

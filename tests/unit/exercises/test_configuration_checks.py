@@ -50,7 +50,10 @@ def test_alias_predictions_are_checked_against_a_real_run(solutions, cloud, lamb
     assert not configuration.check_alias_predictions({**answers, "dev": {"STAGE": "dev", "DEBUG": "1"}})
     assert "moved to version 3" in capsys.readouterr().out
     assert not configuration.check_alias_predictions({**answers, "1": {"STAGE": "dev", "DEBUG": ...}})
-    assert "1 value(s) still to predict" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "1 value(s) still to predict" in out and "None counts" not in out
+    assert not configuration.check_alias_predictions({**answers, "prod": {"STAGE": "prod", "DEBUG": None}})
+    assert 'write the string "unset": None counts as not answered' in capsys.readouterr().out
     assert not configuration.check_alias_predictions({**answers, "live": {"STAGE": "x", "DEBUG": "y"}})
     assert "keep the qualifiers" in capsys.readouterr().out
     assert not configuration.check_alias_predictions({**answers, "1": "dev"})
@@ -92,6 +95,12 @@ def test_secret_cache(solutions, deploy, lambda_client, api_key_secret, capsys):
     name = deploy("reader.handler", files={"reader.py": every_time}, **settings)
     assert not configuration.check_secret_cache(name, api_key_secret)
     assert "a warm invocation fetched the secret again" in capsys.readouterr().out
+
+    no_global = reader(solutions, "    if _api_key is None:\n        _api_key = json.loads(secrets.get_secret_value("
+                                  "SecretId=SECRET_ID)['SecretString'])['api_key']\n    return _api_key\n")
+    name = deploy("reader.handler", files={"reader.py": no_global}, **settings)  # the template's globals, no `global`
+    assert not configuration.check_secret_cache(name, api_key_secret)
+    assert "UnboundLocalError" in (out := capsys.readouterr().out) and "needs `global`" in out
 
     forever = reader(solutions, "    global _api_key\n    if _api_key is None:\n        _api_key = json.loads("
                                 "secrets.get_secret_value(SecretId=SECRET_ID)['SecretString'])['api_key']\n"
@@ -142,6 +151,9 @@ def test_least_privilege(solutions, capsys):
                          parameter), "PutSecretValue is more than"),
         (with_statements({**secret, "Resource": SECRET_ARN.replace("shop/db", "shop/other")}, parameter),
          "not the secret the function reads"),
+        (with_statements(secret, {**parameter, "Action": "ssm:GetParameters"}), "(plural) is a separate action"),
+        (with_statements({"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue", "ssm:GetParameter"],
+                          "Resource": [SECRET_ARN, PARAMETER_ARN]}), "give each action a statement of its own"),
     ]
     for candidate, hint in cases:
         assert not configuration.check_least_privilege(candidate, SECRET_ARN, PARAMETER_ARN)
