@@ -55,8 +55,8 @@ class ProcessProbe:
             return []
 
     def peak_rss_bytes(self) -> int:
-        """Highest resident set size over the process's life so far (with its children, as sampled)."""
-        self.rss_bytes()
+        """Highest resident set size over the process's life so far (with its children as ``rss_bytes`` sampled
+        them: reading the children costs a tenth of a millisecond, so only the 50 ms samples do it)."""
         try:
             if _LINUX:
                 with open(f"/proc/{self.pid}/status", "rb") as status:
