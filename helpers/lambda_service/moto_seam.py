@@ -16,7 +16,7 @@ moto stays the control plane (functions, versions, aliases, layers, configuratio
 * ``LambdaBackend.create_event_source_mapping``: SQS and DynamoDB Streams mappings leave moto's inline path (inside
   SendMessage or PutItem, records lost on failure); the workbook's pollers run them (helpers/triggers/). An SQS
   mapping is refused as Lambda refuses it: a second one for the same function and queue, a batch over 10 without a
-  batching window, a queue whose visibility timeout is shorter than the function's timeout.
+  batching window (also on update), a queue whose visibility timeout is shorter than the function's timeout.
 * ``dynamodb.models.table.StreamRecord.__init__``: stream records are stamped on the workbook clock.
 * ``SQSBackend.is_message_valid_based_on_retention_period``: the same rule, in constant time (moto's is O(n)
   per message received).
@@ -269,6 +269,20 @@ def _check_sqs_mapping(backend: Any, spec: dict[str, Any]) -> None:
         if queue.queue_arn == arn and visibility_s < int(function.timeout):
             raise InvalidParameterValueException(f"Queue visibility timeout: {visibility_s} seconds is less than "
                                                  f"Function timeout: {function.timeout} seconds")
+
+
+def _update_event_source_mapping(self: Any, uuid: str, spec: dict[str, Any]) -> Any:
+    """An SQS mapping's batch over 10 still needs a batching window after an update (moto 5.2.5 takes any)."""
+    from moto.awslambda.exceptions import InvalidParameterValueException
+
+    mapping = self.get_event_source_mapping(uuid)
+    if mapping is not None and str(mapping.event_source_arn).startswith("arn:aws:sqs:"):
+        batch = int(spec.get("BatchSize", mapping.batch_size) or 10)
+        window = int(spec.get("MaximumBatchingWindowInSeconds", mapping.max_batch_window) or 0)
+        if batch > 10 and not window:
+            raise InvalidParameterValueException("Maximum batch window in seconds must be greater than 0 if maximum "
+                                                 "batch size is greater than 10")
+    return _originals[(lambda_models.LambdaBackend, "update_event_source_mapping")](self, uuid, spec)
 
 
 def _create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
@@ -524,6 +538,7 @@ _REPLACEMENTS = {
     (events_models.Rule, "send_to_targets"): _send_to_targets,
     (events_models.EventsBackend, "put_rule"): _put_rule,
     (lambda_models.LambdaBackend, "create_event_source_mapping"): _create_event_source_mapping,
+    (lambda_models.LambdaBackend, "update_event_source_mapping"): _update_event_source_mapping,
     (sqs_models.SQSBackend, "is_message_valid_based_on_retention_period"): _retention_check,
     (dynamodb_table_models.StreamRecord, "__init__"): _stream_record_init,
     (s3_notifications, "_invoke_awslambda"): _s3_invoke_lambda,

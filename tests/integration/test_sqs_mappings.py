@@ -159,6 +159,8 @@ def test_lambda_refuses_what_aws_refuses(lambda_client, deploy, cloud):
         lambda_client.create_event_source_mapping(FunctionName=name, EventSourceArn=arn, BatchSize=50)
     mapping = lambda_client.create_event_source_mapping(FunctionName=name, EventSourceArn=arn, BatchSize=50,
                                                         MaximumBatchingWindowInSeconds=1)
+    with pytest.raises(lambda_client.exceptions.InvalidParameterValueException, match="Maximum batch window"):
+        lambda_client.update_event_source_mapping(UUID=mapping["UUID"], MaximumBatchingWindowInSeconds=0)
     with pytest.raises(lambda_client.exceptions.ResourceConflictException) as caught:
         lambda_client.create_event_source_mapping(FunctionName=name, EventSourceArn=arn)
     assert caught.value.response["Error"]["Message"] == (
