@@ -96,6 +96,7 @@ class FrontDoor:
         kind, target_id = segments[1], segments[2]
         path = "/" + (segments[3] if len(segments) > 3 else "")
         request = _HttpRequest(method, path, parts.query, _headers(headers), body, source_ip)
+        request.client_headers = _client_headers(headers)
         if kind == "lambda-url":
             return self._function_url(target_id, request)
         if kind == "http-api":
@@ -182,7 +183,7 @@ class FrontDoor:
                                        (path, resource.get_path())):
             return _json_response(500, {"message": "Internal server error"})
         event = api_gateway_rest_event(request.method, path, resource=resource.get_path(), body=request.body_value(),
-                                       query=request.query(), headers=request.headers,
+                                       query=request.query(), headers=request.client_headers,
                                        path_parameters=path_parameters or None, stage=stage, api_id=api_id,
                                        account_id=account, region=region, source_ip=request.source_ip,
                                        is_base64_encoded=request.is_binary)
@@ -201,6 +202,7 @@ class _HttpRequest:
                  source_ip: str) -> None:
         self.method, self.path, self.raw_query, self.headers, self.body = method, path, raw_query, headers, body
         self.source_ip = source_ip
+        self.client_headers: dict[str, list[str]] = {}  # names as the client wrote them (payload format 1.0)
         content_type = headers.get("content-type", "")
         textual = not content_type or content_type.startswith("text/") or "json" in content_type or \
             "xml" in content_type or "x-www-form-urlencoded" in content_type
@@ -220,6 +222,14 @@ class _HttpRequest:
         for name, value in parse_qsl(self.raw_query, keep_blank_values=True):
             grouped.setdefault(name, []).append(value)
         return {name: values[0] if len(values) == 1 else values for name, values in grouped.items()}
+
+
+def _client_headers(message: Any) -> dict[str, list[str]]:
+    """The client's header names as it wrote them, each with all its values (payload format 1.0 keeps both)."""
+    grouped: dict[str, tuple[str, list[str]]] = {}
+    for name, value in message.items():
+        grouped.setdefault(name.lower(), (name, []))[1].append(value)
+    return {name: values for name, values in grouped.values()}
 
 
 def _headers(message: Any) -> dict[str, str]:

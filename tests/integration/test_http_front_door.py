@@ -220,3 +220,39 @@ def test_rest_api_proxy_integration(lambda_client, deploy, cloud):
     assert fetch(base + "/boom")[:3:2] == (502, b'{"message": "Internal server error"}')
     assert fetch(base + "/broken")[0] == 502  # a response without statusCode is malformed
     assert fetch(cloud.rest_api_url(api["id"], "test") + "/orders/o-7")[0] == 403  # no such stage
+
+
+HEADER_ECHO = """
+import json
+def handler(event, context):
+    return {"statusCode": 200, "body": json.dumps({"headers": event["headers"],
+                                                   "multiValueHeaders": event["multiValueHeaders"]})}
+"""
+
+
+def test_a_rest_event_keeps_the_clients_header_names(lambda_client, deploy, cloud):
+    """Payload format 1.0 keeps header names as the client wrote them (2.0 lower-cases them)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    name = deploy("headers.handler", files={"headers.py": HEADER_ECHO})
+    arn = f"arn:aws:lambda:{cloud.region}:{cloud.account_id}:function:{name}"
+    gateway = boto3.client("apigateway")
+    api = gateway.create_rest_api(name="headers")
+    root = next(item["id"] for item in gateway.get_resources(restApiId=api["id"])["items"] if item["path"] == "/")
+    gateway.put_method(restApiId=api["id"], resourceId=root, httpMethod="GET", authorizationType="NONE")
+    gateway.put_integration(restApiId=api["id"], resourceId=root, httpMethod="GET", type="AWS_PROXY",
+                            integrationHttpMethod="POST",
+                            uri=f"arn:aws:apigateway:{cloud.region}:lambda:path/2015-03-31/functions/{arn}/invocations")
+    gateway.create_deployment(restApiId=api["id"], stageName="prod")
+    allow_api_gateway(lambda_client, name, f"arn:aws:execute-api:{cloud.region}:{cloud.account_id}:{api['id']}/*")
+    url = urlsplit(cloud.rest_api_url(api["id"], "prod") + "/")
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    connection.putrequest("GET", url.path, skip_accept_encoding=True)
+    for header, value in (("X-Trace-Me", "yes"), ("x-lower", "1"), ("X-Many", "a"), ("X-Many", "b")):
+        connection.putheader(header, value)
+    connection.endheaders()
+    answer = json.loads(connection.getresponse().read())
+    assert answer["headers"]["X-Trace-Me"] == "yes" and answer["headers"]["x-lower"] == "1"
+    assert answer["headers"]["X-Many"] == "b" and answer["multiValueHeaders"]["X-Many"] == ["a", "b"]
+    assert "CloudFront-Viewer-Country" in answer["headers"]  # API Gateway's own, in its own case
