@@ -147,13 +147,28 @@ class FrontDoor:
         if not _api_gateway_may_invoke(function, region, account, api_id, "$default", request.method,
                                        (request.path, route_path)):
             return _json_response(500, {"message": "Internal Server Error"})
-        event = http_api_event(request.method, request.path, route_key=route.route_key, body=request.body_value(),
-                               query=request.query(), headers=request.headers, path_parameters=path_parameters or None,
-                               api_id=api_id, account_id=account, region=region, source_ip=request.source_ip,
-                               is_base64_encoded=request.is_binary)
+        if (integration.payload_format_version or "2.0") == "1.0":  # an HTTP API can send the REST API's format
+            from helpers.event_builder import api_gateway_rest_event
+
+            event = api_gateway_rest_event(request.method, request.path, resource=route_path,
+                                           body=request.body_value(), query=request.query(),
+                                           headers=request.client_headers, path_parameters=path_parameters or None,
+                                           stage="$default", api_id=api_id, account_id=account, region=region,
+                                           source_ip=request.source_ip, is_base64_encoded=request.is_binary)
+            event = {"version": "1.0", **event}
+        else:
+            event = http_api_event(request.method, request.path, route_key=route.route_key,
+                                   body=request.body_value(), query=request.query(), headers=request.headers,
+                                   path_parameters=path_parameters or None, api_id=api_id, account_id=account,
+                                   region=region, source_ip=request.source_ip, is_base64_encoded=request.is_binary)
         outcome = self._invoke(function, event)
         if outcome.error_type is not None:
             return _json_response(500, {"message": "Internal Server Error"})
+        if event.get("version") == "1.0":
+            status, headers, data, cookies = response_v1(outcome.payload)
+            if status == 502:  # a malformed 1.0 answer: HTTP APIs say 500 where REST APIs say 502
+                return _json_response(500, {"message": "Internal Server Error"})
+            return status, headers, data, cookies
         return response_v2(outcome.payload, error_status=500)
 
     def _rest_api(self, api_id: str, request: _HttpRequest) -> Response:

@@ -256,3 +256,27 @@ def test_a_rest_event_keeps_the_clients_header_names(lambda_client, deploy, clou
     assert answer["headers"]["X-Trace-Me"] == "yes" and answer["headers"]["x-lower"] == "1"
     assert answer["headers"]["X-Many"] == "b" and answer["multiValueHeaders"]["X-Many"] == ["a", "b"]
     assert "CloudFront-Viewer-Country" in answer["headers"]  # API Gateway's own, in its own case
+
+
+VERSION_ECHO = """
+import json
+def handler(event, context):
+    return {"statusCode": 200, "body": json.dumps({"version": event.get("version"), "keys": sorted(event)})}
+"""
+
+
+def test_an_http_api_integration_can_ask_for_payload_format_1(lambda_client, deploy, cloud):
+    name = deploy("version.handler", files={"version.py": VERSION_ECHO})
+    arn = f"arn:aws:lambda:{cloud.region}:{cloud.account_id}:function:{name}"
+    allow_api_gateway(lambda_client, name, f"arn:aws:execute-api:{cloud.region}:{cloud.account_id}:*")
+    apis = boto3.client("apigatewayv2")
+    api = apis.create_api(Name="formats", ProtocolType="HTTP")
+    for version, path in (("1.0", "/one"), ("2.0", "/two")):
+        integration = apis.create_integration(ApiId=api["ApiId"], IntegrationType="AWS_PROXY", IntegrationUri=arn,
+                                              PayloadFormatVersion=version)
+        apis.create_route(ApiId=api["ApiId"], RouteKey=f"GET {path}",
+                          Target=f"integrations/{integration['IntegrationId']}")
+    one = json.loads(fetch(api["ApiEndpoint"] + "/one")[2])
+    two = json.loads(fetch(api["ApiEndpoint"] + "/two")[2])
+    assert one["version"] == "1.0" and {"httpMethod", "multiValueHeaders", "resource"} <= set(one["keys"])
+    assert two["version"] == "2.0" and {"rawPath", "routeKey"} <= set(two["keys"])
