@@ -13,7 +13,8 @@ import time
 import uuid
 from typing import Any
 
-from .feedback import correct, invoke_learner_function, never_raises, not_yet, unanswered, wrong
+from .feedback import (correct, invoke_learner_function, never_raises, not_yet, table_not_ready, unanswered,
+                       wrong)
 
 CHECK_ROLE = "workbook-checks-role"
 TRUST_POLICY = {"Version": "2012-10-17", "Statement": [
@@ -48,11 +49,9 @@ SETTING_HINTS = {
 @never_raises
 def check_secrets_or_variables(answers: Any) -> bool:
     """Exercise 1: for each setting, "secret" (Secrets Manager or Parameter Store) or "variable"."""
-    if unanswered(answers) or not isinstance(answers, dict) or all(unanswered(v) for v in answers.values()):
-        return not_yet('replace each ... with "secret" or "variable".')
-    unknown = [setting for setting in answers if setting not in SETTINGS]
-    if unknown:
-        return wrong(f"keep the settings as they were written; {unknown[0]!r} is not one of them.")
+    problem = table_not_ready(answers, SETTINGS, "settings", 'replace each ... with "secret" or "variable".')
+    if problem is not None:
+        return problem
     given = {setting: value for setting, value in answers.items() if not unanswered(value)}
     odd = [value for value in given.values() if str(value).strip().lower() not in (SECRET, VARIABLE)]
     if odd:

@@ -6,7 +6,8 @@ import json
 import uuid
 from typing import Any
 
-from .feedback import correct, invoke_learner_function, never_raises, not_yet, unanswered, wrong
+from .feedback import (correct, invoke_learner_function, never_raises, not_yet, table_not_ready, unanswered,
+                       wrong)
 
 EXPECTED_RUNS = {
     "invoked synchronously (RequestResponse)": 1,
@@ -29,11 +30,9 @@ HINTS = {
 @never_raises
 def check_retry_counts(answers: Any) -> bool:
     """Exercise 1: how many times a handler that always fails runs in total, per way of invoking it."""
-    if unanswered(answers) or not isinstance(answers, dict) or all(unanswered(v) for v in answers.values()):
-        return not_yet("replace each ... with a whole number: the total number of runs, first attempt included.")
-    unknown = [situation for situation in answers if situation not in EXPECTED_RUNS]
-    if unknown:
-        return wrong(f"keep the situations as they were written; {unknown[0]!r} is not one of them.")
+    problem = table_not_ready(answers, EXPECTED_RUNS, "situations", "replace each ... with a whole number: the total number of runs, first attempt included.")
+    if problem is not None:
+        return problem
     mistakes = [situation for situation, value in answers.items()
                 if not unanswered(value) and value != EXPECTED_RUNS[situation]]
     if mistakes:

@@ -39,6 +39,17 @@ def unanswered(value: Any) -> bool:
     return value is ... or value is None
 
 
+def table_not_ready(answers: Any, keys: Any, rows: str, how_to_answer: str) -> Verdict | None:
+    """How every answer-table exercise begins: nothing answered yet (``not yet``, with how to answer), or a row
+    that is not the table's (``rows`` names them: "situations", "paths"...). None when the table can be marked."""
+    if unanswered(answers) or not isinstance(answers, dict) or all(unanswered(v) for v in answers.values()):
+        return not_yet(how_to_answer)
+    unknown = [key for key in answers if key not in keys]
+    if unknown:
+        return wrong(f"keep the {rows} as they were written; {unknown[0]!r} is not one of them.")
+    return None
+
+
 def not_yet(message: str) -> Verdict:
     print(f"✏️  Not answered yet: {message}")
     return Verdict(False)

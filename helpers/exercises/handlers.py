@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .feedback import correct, invoke_learner_function, never_raises, not_yet, unanswered, wrong
+from .feedback import (correct, invoke_learner_function, never_raises, not_yet, table_not_ready, unanswered,
+                       wrong)
 
 
 @never_raises
@@ -42,11 +43,9 @@ EXPECTED_ERRORS = {
 @never_raises
 def check_error_types(answers: Any) -> bool:
     """Exercise 2: the errorType AWS returns in each situation."""
-    if unanswered(answers) or not isinstance(answers, dict) or all(unanswered(v) for v in answers.values()):
-        return not_yet("replace each ... in the dictionary with an errorType, e.g. \"Runtime.ImportModuleError\".")
-    unknown = [situation for situation in answers if situation not in EXPECTED_ERRORS]
-    if unknown:
-        return wrong(f"keep the situations as they were written; {unknown[0]!r} is not one of them.")
+    problem = table_not_ready(answers, EXPECTED_ERRORS, "situations", "replace each ... in the dictionary with an errorType, e.g. \"Runtime.ImportModuleError\".")
+    if problem is not None:
+        return problem
     wrong_ones = [situation for situation, value in answers.items()
                   if not unanswered(value) and value != EXPECTED_ERRORS[situation]]
     open_ones = [situation for situation, value in answers.items() if unanswered(value)]

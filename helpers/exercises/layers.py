@@ -7,7 +7,8 @@ import json
 import uuid
 from typing import Any
 
-from .feedback import correct, invoke_learner_function, never_raises, not_yet, unanswered, wrong
+from .feedback import (correct, invoke_learner_function, never_raises, not_yet, table_not_ready, unanswered,
+                       wrong)
 
 MODULE = "toolkit"
 LAYER_PATHS = (
@@ -40,11 +41,9 @@ PATH_REASONS = {
 @never_raises
 def check_layer_paths(answers: Any) -> bool:
     """Exercise 1: for each place in a layer's zip, can a python3.12 function ``import toolkit`` from it?"""
-    if unanswered(answers) or not isinstance(answers, dict) or all(unanswered(v) for v in answers.values()):
-        return not_yet("replace each ... with True (the import works) or False.")
-    unknown = [path for path in answers if path not in LAYER_PATHS]
-    if unknown:
-        return wrong(f"keep the paths as they were written; {unknown[0]!r} is not one of them.")
+    problem = table_not_ready(answers, LAYER_PATHS, "paths", "replace each ... with True (the import works) or False.")
+    if problem is not None:
+        return problem
     not_bool = [path for path, value in answers.items() if not unanswered(value) and not isinstance(value, bool)]
     if not_bool:
         return wrong(f"{not_bool[0]}: answer True or False, not {answers[not_bool[0]]!r}.")

@@ -11,7 +11,8 @@ import json
 import uuid
 from typing import Any
 
-from .feedback import correct, invoke_learner_function, never_raises, not_yet, unanswered, wrong
+from .feedback import (correct, invoke_learner_function, never_raises, not_yet, table_not_ready, unanswered,
+                       wrong)
 
 CHECK_ROLE = "workbook-checks-role"
 TRUST_POLICY = {"Version": "2012-10-17", "Statement": [
@@ -216,11 +217,9 @@ def _as_set(answer: Any) -> set[str] | None:
 @never_raises
 def check_reprocessed(answers: Any) -> bool:
     """Exercise 2: which of m1, m2, m3 come back (are received again) for each handler answer."""
-    if unanswered(answers) or not isinstance(answers, dict) or all(unanswered(v) for v in answers.values()):
-        return not_yet("replace each ... with the set of messages that come back, e.g. {\"m2\"}, or set().")
-    unknown = [case for case in answers if case not in REPROCESSED]
-    if unknown:
-        return wrong(f"keep the cases as they were written; {unknown[0]!r} is not one of them.")
+    problem = table_not_ready(answers, REPROCESSED, "cases", "replace each ... with the set of messages that come back, e.g. {\"m2\"}, or set().")
+    if problem is not None:
+        return problem
     wrong_ones, open_ones = [], [case for case in REPROCESSED if unanswered(answers.get(case))]
     for case, answer in answers.items():
         if unanswered(answer):

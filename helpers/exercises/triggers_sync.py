@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from .feedback import correct, invoke_learner_function, never_raises, not_yet, unanswered, wrong
+from .feedback import (correct, invoke_learner_function, never_raises, not_yet, table_not_ready, unanswered,
+                       wrong)
 
 # ---------------------------------------------------------------------------------------------- exercise 1
 
@@ -64,11 +65,9 @@ def _as_status(value: Any) -> int | None:
 @never_raises
 def check_status_codes(answers: Any) -> bool:
     """Exercise 1: the status code of each request."""
-    if unanswered(answers) or not isinstance(answers, dict) or all(unanswered(v) for v in answers.values()):
-        return not_yet("replace each ... with a status code, such as 200.")
-    unknown = [request for request in answers if request not in EXPECTED_STATUS]
-    if unknown:
-        return wrong(f"keep the requests as they were written; {unknown[0]!r} is not one of them.")
+    problem = table_not_ready(answers, EXPECTED_STATUS, "requests", "replace each ... with a status code, such as 200.")
+    if problem is not None:
+        return problem
     problems, open_ones = [], [request for request in EXPECTED_STATUS if unanswered(answers.get(request))]
     for request, expected in EXPECTED_STATUS.items():
         if unanswered(answers.get(request)):
@@ -401,11 +400,9 @@ def _door(value: Any) -> str | None:
 @never_raises
 def check_front_door_choices(answers: Any) -> bool:
     """Exercise 4: function URL, HTTP API or REST API for each case."""
-    if unanswered(answers) or not isinstance(answers, dict) or all(unanswered(v) for v in answers.values()):
-        return not_yet('replace each ... with "function URL", "HTTP API" or "REST API".')
-    unknown = [case for case in answers if case not in EXPECTED_DOORS]
-    if unknown:
-        return wrong(f"keep the cases as they were written; {unknown[0]!r} is not one of them.")
+    problem = table_not_ready(answers, EXPECTED_DOORS, "cases", 'replace each ... with "function URL", "HTTP API" or "REST API".')
+    if problem is not None:
+        return problem
     problems, open_ones = [], [case for case in EXPECTED_DOORS if unanswered(answers.get(case))]
     for case, expected in EXPECTED_DOORS.items():
         if unanswered(answers.get(case)):

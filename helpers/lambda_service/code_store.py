@@ -21,20 +21,7 @@ class CodeStore:
 
     def unpack(self, digest: str, zip_bytes: bytes) -> Path:
         """The folder holding this package's files (unpacked on first use), named by the digest's first 12 digits."""
-        target = self.root / digest[:12]
-        if target.is_dir():
-            return target
-        with self._lock:
-            if target.is_dir():
-                return target
-            staging = self.root / f".{digest[:12]}.partial"
-            shutil.rmtree(staging, ignore_errors=True)
-            staging.mkdir()
-            with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
-                for entry in archive.infolist():
-                    _extract_safely(archive, entry, staging)
-            os.replace(staging, target)
-        return target
+        return self._folder(digest[:12], [zip_bytes])
 
     def merge_layers(self, layers: list[tuple[str, bytes]]) -> Path:
         """One folder with these layers' files extracted in order, later layers overwriting earlier files, as
@@ -43,16 +30,20 @@ class CodeStore:
         import hashlib
 
         key = "opt-" + hashlib.sha256("|".join(digest for digest, _ in layers).encode()).hexdigest()[:12]
-        target = self.root / key
+        return self._folder(key, [zip_bytes for _, zip_bytes in layers])
+
+    def _folder(self, name: str, zips: list[bytes]) -> Path:
+        """``<root>/<name>``, made once: the zips extracted in order into a staging folder, then renamed."""
+        target = self.root / name
         if target.is_dir():
             return target
         with self._lock:
             if target.is_dir():
                 return target
-            staging = self.root / f".{key}.partial"
+            staging = self.root / f".{name}.partial"
             shutil.rmtree(staging, ignore_errors=True)
             staging.mkdir()
-            for _, zip_bytes in layers:
+            for zip_bytes in zips:
                 with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
                     for entry in archive.infolist():
                         _extract_safely(archive, entry, staging)
