@@ -60,8 +60,11 @@ def library_files(distribution: str) -> dict[str, bytes]:
         found = metadata.distribution(distribution)
     except metadata.PackageNotFoundError:
         raise FileNotFoundError(f"{distribution!r} is not installed here: pip install {distribution}") from None
+    if found.files is None:  # no RECORD (installed by conda, or as an egg): pip's list of files is missing
+        raise FileNotFoundError(f"{distribution!r} is installed without a list of its files (no RECORD): reinstall it "
+                                f"with pip, or add its folder with package_layer(folder) or extra_files")
     files: dict[str, bytes] = {}
-    for entry in found.files or ():
+    for entry in found.files:
         if entry.parts[0] == ".." or "__pycache__" in entry.parts or entry.suffix == ".pyc":
             continue
         files[entry.as_posix()] = Path(found.locate_file(entry)).read_bytes()
@@ -96,12 +99,10 @@ def with_dependencies(distributions: Iterable[str]) -> list[str]:
 
 def wheel_files(wheel: str | Path) -> dict[str, bytes]:
     """The files a wheel installs into site-packages (a wheel is a zip; its ``.data`` folders are left out)."""
-    import io as _io
-
     path = Path(wheel)
     if path.suffix != ".whl" or not path.is_file():
         raise FileNotFoundError(f"No wheel file {path} (a .whl, e.g. from `pip download <package>`)")
-    with zipfile.ZipFile(_io.BytesIO(path.read_bytes())) as archive:
+    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
         return {info.filename: archive.read(info) for info in archive.infolist()
                 if not info.is_dir() and ".data/" not in info.filename.split("/", 1)[0] + "/"}
 

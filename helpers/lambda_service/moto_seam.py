@@ -146,8 +146,9 @@ def _layer_lookup(account_id: str, region: str) -> Any:
 
 def _update_configuration(self: Any, config_updates: dict[str, Any]) -> dict[str, Any]:
     validation.check_configuration(config_updates)
-    validation.check_layers(config_updates.get("Layers"), _layer_lookup(self.account_id, self.region),
-                            validation.unzipped_size(self.code_bytes))
+    if "Layers" in config_updates:
+        validation.check_layers(config_updates["Layers"], _layer_lookup(self.account_id, self.region),
+                                validation.unzipped_size(getattr(self, "code_bytes", b"")))
     if "DeadLetterConfig" in config_updates:  # moto does not keep it; the asynchronous queue needs it
         self.dead_letter_config = config_updates["DeadLetterConfig"] or None
     result = _originals[(lambda_models.LambdaFunction, "update_configuration")](self, config_updates)

@@ -24,6 +24,9 @@ ENVIRONMENT_MAX_BYTES = 4 * 1024
 UNZIPPED_MAX_BYTES = 262_144_000  # 250 MB, function code plus layers
 HANDLER_MAX_LENGTH = 128
 LAYERS_MAX = 5
+#: A layer *version* ARN, as botocore's model for Layers (the ARN must end in :<version>).
+LAYER_VERSION_ARN = re.compile(r"(arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:"
+                               r"\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)")
 
 #: Keys Lambda sets itself and refuses to let a function configure (AWS docs, "Defined runtime environment variables").
 RESERVED_KEYS = frozenset({
@@ -189,6 +192,11 @@ def check_layers(layer_arns: Any, find_layer_version: Any, function_unzipped_byt
         return
     if len(layer_arns) > LAYERS_MAX:
         raise InvalidParameterValueException(f"Cannot reference more than {LAYERS_MAX} layers.")
+    if any(not LAYER_VERSION_ARN.fullmatch(str(arn)) for arn in layer_arns):
+        raise _constraint(f"[{', '.join(map(str, layer_arns))}]", "layers",
+                          f"satisfy constraint: [Member must have length less than or equal to 2048, Member must have "
+                          f"length greater than or equal to 1, Member must satisfy regular expression pattern: "
+                          f"{LAYER_VERSION_ARN.pattern}, Member must not be null]")
     total = function_unzipped_bytes
     for arn in layer_arns:
         version = find_layer_version(arn)

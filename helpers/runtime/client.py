@@ -457,10 +457,22 @@ class _RuntimePackageFinder:
 def _hide_installed_packages():
     """Take site-packages off sys.path (and editable installs off sys.meta_path), then let only the SDK back in."""
     import site
+    import sysconfig
 
-    folders = [os.path.abspath(folder) for folder in site.getsitepackages() + [site.getusersitepackages()]]
+    def norm(folder):
+        return os.path.normcase(os.path.abspath(folder))
+
+    def inside(entry, folder):
+        return entry == folder or entry.startswith(folder.rstrip(os.sep) + os.sep)
+
+    folders = [norm(folder) for folder in site.getsitepackages() + [site.getusersitepackages()]]
+    # On Windows getsitepackages() also names sys.prefix, which holds the standard library: never hide that.
+    stdlib = [norm(sysconfig.get_paths()[name]) for name in ("stdlib", "platstdlib")]
+    folders = [folder for folder in folders if not any(inside(lib, folder) for lib in stdlib)] + [
+        norm(os.path.join(folder, "site-packages")) for folder in folders
+        if any(inside(lib, folder) for lib in stdlib)]
     sys.path[:] = [entry for entry in sys.path
-                   if not any(os.path.abspath(entry or os.getcwd()).startswith(folder) for folder in folders)]
+                   if not any(inside(norm(entry or os.getcwd()), folder) for folder in folders)]
     sys.meta_path[:] = [finder for finder in sys.meta_path
                         if "__editable__" not in getattr(finder, "__module__", "")
                         and "__editable__" not in getattr(type(finder), "__module__", "")]

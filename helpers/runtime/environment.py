@@ -114,11 +114,13 @@ class _Slot:
     error_type: str | None = None
 
 
-def _own_rss_bytes() -> int:
-    """This process's resident size now (0 where it cannot be read)."""
+def _own_peak_rss_bytes() -> int:
+    """This process's highest resident size so far (POSIX; 0 elsewhere): what a child's ru_maxrss starts from."""
     try:
-        return psutil.Process().memory_info().rss
-    except (psutil.Error, OSError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    except (ImportError, OSError, ValueError):
         return 0
 
 
@@ -160,7 +162,7 @@ class ExecutionEnvironment:
         self._changed = threading.Condition()
         self._process: subprocess.Popen | None = None
         self._probe: ProcessProbe | None = None
-        self._parent_rss_at_spawn = 0
+        self._parent_peak_at_spawn = 0
         self._queue: _EventQueue = _EventQueue()
         self._ready_at: float | None = None
         self._init_error: tuple[str, bytes] | None = None
@@ -279,7 +281,7 @@ class ExecutionEnvironment:
             # group SIGHUP and SIGCONT and it ends, rather than staying stopped forever).
             kwargs: dict = {"process_group": 0} if os.name == "posix" else {
                 "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-            self._parent_rss_at_spawn = _own_rss_bytes()
+            self._parent_peak_at_spawn = _own_peak_rss_bytes()
             self._process = subprocess.Popen(
                 self.settings.runtime_command(self.spec), cwd=self.spec.code_dir, env=self._environment_variables(),
                 stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, close_fds=True, **kwargs)
@@ -344,9 +346,9 @@ class ExecutionEnvironment:
             if pid:
                 process.returncode = os.waitstatus_to_exitcode(status)
                 peak = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)  # KiB on Linux, bytes on macOS
-                # A forked child's ru_maxrss starts at the parent's size (fork and exec count the parent's pages):
-                # only a figure above what this process weighed at spawn says something about the runtime.
-                if self._probe is not None and peak > self._parent_rss_at_spawn * 1.05:
+                # A forked child's ru_maxrss starts at the parent's own high-water mark: only a figure above that
+                # peak (read just before the spawn) says something about the runtime.
+                if self._probe is not None and peak > self._parent_peak_at_spawn:
                     self._probe.record_peak(peak)
                 return process.returncode
             if time.monotonic() >= deadline:

@@ -12,6 +12,7 @@ Where there is no ``node``, ``missing_node_message`` is what the invoke answers 
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import subprocess
@@ -25,9 +26,16 @@ NODE_CLIENT = Path(__file__).with_name("node_client.mjs")
 NODE_DOWNLOAD_URL = "https://nodejs.org/en/download"
 
 
+_found_node: str | None = None
+
+
 def locate_node() -> str | None:
-    """The ``node`` executable an environment would start (the one on the engine's PATH), or None."""
-    return shutil.which("node")
+    """The ``node`` executable an environment would start (the one on the engine's PATH), or None. Remembered once
+    found (a PATH search costs milliseconds on Windows); looked for again while there is none."""
+    global _found_node
+    if _found_node is None or not os.path.exists(_found_node):
+        _found_node = shutil.which("node")
+    return _found_node
 
 
 def node_runtime_command(spec: FunctionSpec, node: str) -> list[str]:

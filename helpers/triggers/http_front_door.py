@@ -145,7 +145,7 @@ class FrontDoor:
         function = get_backend(account, region).get_function(_function_arn(integration.integration_uri))
         route_path = route.route_key.split(" ", 1)[-1] if " " in route.route_key else request.path
         if not _api_gateway_may_invoke(function, region, account, api_id, "$default", request.method,
-                                       (request.path, route_path)):
+                                       (request.path, route_path), default_route=route.route_key == "$default"):
             return _json_response(500, {"message": "Internal Server Error"})
         if (integration.payload_format_version or "2.0") == "1.0":  # an HTTP API can send the REST API's format
             from helpers.event_builder import api_gateway_rest_event
@@ -355,10 +355,13 @@ def response_v1(payload: bytes) -> Response:
 
 
 def _api_gateway_may_invoke(function: Any, region: str, account: str, api_id: str, stage: str, method: str,
-                            paths: tuple[str, ...]) -> bool:
+                            paths: tuple[str, ...], *, default_route: bool = False) -> bool:
     """API Gateway needs the function's permission (add_permission for apigateway.amazonaws.com); its SourceArn
-    names the API, stage, method and path (the request's path or the route's template)."""
+    names the API, stage, method and path (the request's path or the route's template), or for an HTTP API's
+    $default route the route itself (``<api>/*/$default``, as the console grants it)."""
     arns = tuple(f"arn:aws:execute-api:{region}:{account}:{api_id}/{stage}/{method}{path}" for path in paths)
+    if default_route:
+        arns += (f"arn:aws:execute-api:{region}:{account}:{api_id}/{stage}/$default",)
     return allows(function, "apigateway.amazonaws.com", arns[0], account, source_arns=arns[1:])
 
 

@@ -185,3 +185,28 @@ def test_a_child_processs_memory_counts_against_the_function(lambda_client, depl
     big = helpers.invoke(name, {"mb": 300})
     print(f"child of 40 MB: Max Memory Used {small.report.max_memory_used_mb} MB; child of 300 MB: {big.error_type}")
     assert big.error_type == "Runtime.OutOfMemory" and big.report.max_memory_used_mb == 128
+
+
+FORKER = """
+import os, time
+def handler(event, context):
+    ballast = bytearray(60 * 1024 * 1024)  # touched: resident in the parent, shared with the child after fork
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(0.3)
+        os._exit(0)
+    time.sleep(0.2)
+    os.waitpid(pid, 0)
+    return len(ballast)
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_a_forked_child_does_not_count_its_parents_pages_twice(deploy):
+    """A sandbox counts a shared page once: a 60 MB handler that forks stays within 128 MB."""
+    import helpers
+
+    name = deploy("forker.handler", files={"forker.py": FORKER}, MemorySize=128, Timeout=10)
+    result = helpers.invoke(name)
+    assert result.ok, result.payload
+    assert result.report.max_memory_used_mb < 128

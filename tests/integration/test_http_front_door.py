@@ -280,3 +280,13 @@ def test_an_http_api_integration_can_ask_for_payload_format_1(lambda_client, dep
     two = json.loads(fetch(api["ApiEndpoint"] + "/two")[2])
     assert one["version"] == "1.0" and {"httpMethod", "multiValueHeaders", "resource"} <= set(one["keys"])
     assert two["version"] == "2.0" and {"rawPath", "routeKey"} <= set(two["keys"])
+
+
+def test_the_consoles_permission_for_a_default_route_is_enough(lambda_client, deploy, cloud):
+    """The HTTP API console grants <api>/*/$default for the $default route; that statement lets the route in."""
+    name = deploy("echo.handler", files={"echo.py": ECHO})
+    arn = f"arn:aws:lambda:{cloud.region}:{cloud.account_id}:function:{name}"
+    api = boto3.client("apigatewayv2").create_api(Name="console-style", ProtocolType="HTTP", Target=arn)
+    allow_api_gateway(lambda_client, name,
+                      f"arn:aws:execute-api:{cloud.region}:{cloud.account_id}:{api['ApiId']}/*/$default")
+    assert fetch(api["ApiEndpoint"] + "/anything")[0] == 200

@@ -134,3 +134,13 @@ def test_a_custom_runtime_bootstrap_can_come_from_a_layer(lambda_client, deploy,
     name = deploy("function.handler", files={"function.sh": "# the handler is the bootstrap's business\n"},
                   Runtime="provided.al2023", Layers=[layer])
     assert call(lambda_client, name, {"n": 1}) == {"from": "a bootstrap in a layer", "got": {"n": 1}}
+
+
+def test_a_layer_arn_without_its_version_is_refused_as_aws_validates_it(lambda_client, deploy, unique):
+    version_arn = publish(lambda_client, unique, {"python/shared.py": "WHO = 1"})
+    layer_arn = version_arn.rsplit(":", 1)[0]  # the LayerArn, a common mistake for the LayerVersionArn
+    name = deploy("show.handler", files={"show.py": SHOW})
+    with pytest.raises(lambda_client.exceptions.ClientError) as caught:
+        lambda_client.update_function_configuration(FunctionName=name, Layers=[layer_arn])
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+    assert f"Value '[{layer_arn}]' at 'layers' failed to satisfy constraint" in caught.value.response["Error"]["Message"]
