@@ -13,12 +13,9 @@ import time
 import uuid
 from typing import Any
 
-from .feedback import (correct, invoke_learner_function, never_raises, not_yet, table_not_ready, unanswered,
-                       wrong)
+from .feedback import (check_role_arn, correct, invoke_learner_function, never_raises, not_yet, table_not_ready,
+                       unanswered, wrong)
 
-CHECK_ROLE = "workbook-checks-role"
-TRUST_POLICY = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 
 # ---------------------------------------------------------------------------------------------------- exercise 1
 
@@ -123,7 +120,7 @@ def check_alias_predictions(answers: Any) -> bool:
     lambda_client = boto3.client("lambda")
     name = f"predict-{uuid.uuid4().hex[:8]}"
     try:
-        real = play_out_scenario(lambda_client, _check_role(), name)
+        real = play_out_scenario(lambda_client, check_role_arn(), name)
     finally:
         try:
             lambda_client.delete_function(FunctionName=name)
@@ -152,14 +149,6 @@ def check_alias_predictions(answers: Any) -> bool:
                    f"{'; '.join(f'{q} {real[q]}' for q in QUALIFIERS)}.")
 
 
-def _check_role() -> str:
-    import boto3
-
-    iam = boto3.client("iam")
-    try:
-        return iam.get_role(RoleName=CHECK_ROLE)["Role"]["Arn"]
-    except iam.exceptions.NoSuchEntityException:
-        return iam.create_role(RoleName=CHECK_ROLE, AssumeRolePolicyDocument=json.dumps(TRUST_POLICY))["Role"]["Arn"]
 
 
 # ---------------------------------------------------------------------------------------------------- exercise 3

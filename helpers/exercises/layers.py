@@ -7,8 +7,8 @@ import json
 import uuid
 from typing import Any
 
-from .feedback import (correct, invoke_learner_function, never_raises, not_yet, table_not_ready, unanswered,
-                       wrong)
+from .feedback import (check_role_arn, correct, invoke_learner_function, never_raises, not_yet, table_not_ready,
+                       unanswered, wrong)
 
 MODULE = "toolkit"
 LAYER_PATHS = (
@@ -75,7 +75,7 @@ def _imports_from_layer(path: str) -> bool:
     layer = lambda_client.publish_layer_version(LayerName=f"check-{suffix}", Content={
         "ZipFile": package_layer(files={path: "WHO = 'layer'"})})["LayerVersionArn"]
     name = f"check-layer-path-{suffix}"
-    role = _role_arn()
+    role = check_role_arn()
     lambda_client.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="probe.handler",
                                   Code={"ZipFile": zip_files({"probe.py": PROBE})}, Layers=[layer])
     try:
@@ -86,16 +86,6 @@ def _imports_from_layer(path: str) -> bool:
         lambda_client.delete_layer_version(LayerName=f"check-{suffix}", VersionNumber=int(layer.rsplit(":", 1)[1]))
 
 
-def _role_arn() -> str:
-    import boto3
-
-    iam = boto3.client("iam")
-    try:
-        return iam.get_role(RoleName="exercise-checks")["Role"]["Arn"]
-    except iam.exceptions.NoSuchEntityException:
-        return iam.create_role(RoleName="exercise-checks", AssumeRolePolicyDocument=json.dumps({
-            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                    "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
 
 
 SCENARIO = {"layers": ["colours-v1", "colours-v2"], "zip": {"palette.py"}}

@@ -11,12 +11,9 @@ import json
 import uuid
 from typing import Any
 
-from .feedback import (correct, invoke_learner_function, never_raises, not_yet, table_not_ready, unanswered,
-                       wrong)
+from .feedback import (check_role_arn, correct, invoke_learner_function, never_raises, not_yet, table_not_ready,
+                       unanswered, wrong)
 
-CHECK_ROLE = "workbook-checks-role"
-TRUST_POLICY = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 
 
 def _cloud_running() -> bool:
@@ -350,7 +347,7 @@ def _run_on_a_real_stream(settings: dict) -> bool:
             item["poison"] = {"BOOL": True}
         dynamodb.put_item(TableName=table, Item=item)
     function = f"ex3-audit-{suffix}"
-    lambda_client.create_function(FunctionName=function, Runtime="python3.12", Role=_check_role(), Timeout=3,
+    lambda_client.create_function(FunctionName=function, Runtime="python3.12", Role=check_role_arn(), Timeout=3,
                                   Handler="strict.handler", Code={"ZipFile": zip_files({"strict.py": POISON_HANDLER})})
     arguments = {"BatchSize": len(keys), "StartingPosition": "TRIM_HORIZON", **settings}
     try:
@@ -416,11 +413,3 @@ def _batch_infos(sqs: Any, queue_url: str, stream_arn: str) -> list[dict]:
     return found
 
 
-def _check_role() -> str:
-    import boto3
-
-    iam = boto3.client("iam")
-    try:
-        return iam.get_role(RoleName=CHECK_ROLE)["Role"]["Arn"]
-    except iam.exceptions.NoSuchEntityException:
-        return iam.create_role(RoleName=CHECK_ROLE, AssumeRolePolicyDocument=json.dumps(TRUST_POLICY))["Role"]["Arn"]
