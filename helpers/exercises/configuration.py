@@ -180,11 +180,13 @@ def check_secret_cache(function_name: str = "my-secret-reader", secret_id: str =
                      f"SECRET_ID={secret_id!r}, as in the cell.")
     lambda_client.update_function_configuration(
         FunctionName=function_name, Environment={"Variables": {**variables, "SECRET_TTL_SECONDS": str(CHECK_TTL_S)}})
+    original = secrets.get_secret_value(SecretId=secret_id)["SecretString"]
     try:
         return _watch_the_cache(function_name, secret_id, secrets)
-    finally:
+    finally:  # leave the learner's function and secret as they were
         lambda_client.update_function_configuration(FunctionName=function_name,
                                                     Environment={"Variables": variables})
+        secrets.put_secret_value(SecretId=secret_id, SecretString=original)
 
 
 def _new_key(secrets: Any, secret_id: str) -> str:
