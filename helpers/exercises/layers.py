@@ -75,14 +75,16 @@ def _imports_from_layer(path: str) -> bool:
     layer = lambda_client.publish_layer_version(LayerName=f"check-{suffix}", Content={
         "ZipFile": package_layer(files={path: "WHO = 'layer'"})})["LayerVersionArn"]
     name = f"check-layer-path-{suffix}"
-    role = check_role_arn()
-    lambda_client.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="probe.handler",
-                                  Code={"ZipFile": zip_files({"probe.py": PROBE})}, Layers=[layer])
     try:
-        response = lambda_client.invoke(FunctionName=name, Payload=json.dumps({"module": MODULE}))
-        return json.loads(response["Payload"].read()) == "layer"
+        lambda_client.create_function(FunctionName=name, Runtime="python3.12", Role=check_role_arn(),
+                                      Handler="probe.handler", Code={"ZipFile": zip_files({"probe.py": PROBE})},
+                                      Layers=[layer])
+        try:
+            response = lambda_client.invoke(FunctionName=name, Payload=json.dumps({"module": MODULE}))
+            return json.loads(response["Payload"].read()) == "layer"
+        finally:
+            lambda_client.delete_function(FunctionName=name)
     finally:
-        lambda_client.delete_function(FunctionName=name)
         lambda_client.delete_layer_version(LayerName=f"check-{suffix}", VersionNumber=int(layer.rsplit(":", 1)[1]))
 
 
