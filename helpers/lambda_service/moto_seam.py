@@ -273,10 +273,13 @@ def _check_sqs_mapping(backend: Any, spec: dict[str, Any]) -> None:
 
 
 def _update_event_source_mapping(self: Any, uuid: str, spec: dict[str, Any]) -> Any:
-    """An SQS mapping's batch over 10 still needs a batching window after an update (moto 5.2.5 takes any)."""
-    from moto.awslambda.exceptions import InvalidParameterValueException
+    """An SQS mapping's batch over 10 still needs a batching window after an update (moto 5.2.5 takes any); an
+    unknown UUID is ResourceNotFoundException (moto answered 200 with nothing)."""
+    from moto.awslambda.exceptions import GenericResourcNotFound, InvalidParameterValueException
 
     mapping = self.get_event_source_mapping(uuid)
+    if mapping is None:
+        raise GenericResourcNotFound()
     if mapping is not None and str(mapping.event_source_arn).startswith("arn:aws:sqs:"):
         batch = int(spec.get("BatchSize", mapping.batch_size) or 10)
         window = int(spec.get("MaximumBatchingWindowInSeconds", mapping.max_batch_window) or 0)
@@ -284,6 +287,15 @@ def _update_event_source_mapping(self: Any, uuid: str, spec: dict[str, Any]) -> 
             raise InvalidParameterValueException("Maximum batch window in seconds must be greater than 0 if maximum "
                                                  "batch size is greater than 10")
     return _originals[(lambda_models.LambdaBackend, "update_event_source_mapping")](self, uuid, spec)
+
+
+def _delete_event_source_mapping(self: Any, uuid: str) -> Any:
+    """Deleting a mapping that does not exist is ResourceNotFoundException, as on AWS (moto answered 200)."""
+    from moto.awslambda.exceptions import GenericResourcNotFound
+
+    if self.get_event_source_mapping(uuid) is None:
+        raise GenericResourcNotFound()
+    return _originals[(lambda_models.LambdaBackend, "delete_event_source_mapping")](self, uuid)
 
 
 def _create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
@@ -540,6 +552,7 @@ _REPLACEMENTS = {
     (events_models.EventsBackend, "put_rule"): _put_rule,
     (lambda_models.LambdaBackend, "create_event_source_mapping"): _create_event_source_mapping,
     (lambda_models.LambdaBackend, "update_event_source_mapping"): _update_event_source_mapping,
+    (lambda_models.LambdaBackend, "delete_event_source_mapping"): _delete_event_source_mapping,
     (sqs_models.SQSBackend, "is_message_valid_based_on_retention_period"): _retention_check,
     (dynamodb_table_models.StreamRecord, "__init__"): _stream_record_init,
     (s3_notifications, "_invoke_awslambda"): _s3_invoke_lambda,

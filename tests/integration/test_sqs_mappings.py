@@ -167,3 +167,12 @@ def test_lambda_refuses_what_aws_refuses(lambda_client, deploy, cloud):
         f'An event source mapping with SQS arn (" {arn} ") and function (" {name} ") already exists. Please update '
         f'or delete the existing mapping with UUID {mapping["UUID"]}')
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
+
+
+def test_a_mapping_that_does_not_exist_is_not_found(lambda_client, cloud):
+    unknown = "00000000-0000-0000-0000-000000000000"
+    for call in (lambda: lambda_client.update_event_source_mapping(UUID=unknown, BatchSize=5),
+                 lambda: lambda_client.delete_event_source_mapping(UUID=unknown),
+                 lambda: lambda_client.get_event_source_mapping(UUID=unknown)):
+        with pytest.raises(lambda_client.exceptions.ResourceNotFoundException):
+            call()

@@ -38,6 +38,7 @@ EXPECTED_SIGNATURES = {
     (events_models.Rule, "send_to_targets"): ["self", "original_event", "transform_input"],
     (lambda_models.LambdaBackend, "create_event_source_mapping"): ["self", "spec"],
     (lambda_models.LambdaBackend, "update_event_source_mapping"): ["self", "uuid", "spec"],
+    (lambda_models.LambdaBackend, "delete_event_source_mapping"): ["self", "uuid"],
     (sqs_models.SQSBackend, "is_message_valid_based_on_retention_period"): ["self", "queue_name", "message"],
     (s3_notifications, "_invoke_awslambda"): ["account_id", "event_body", "fn_arn", "region_name"],
     (s3_models.S3Backend, "put_bucket_notification_configuration"): ["self", "bucket_name", "notification_config"],
