@@ -326,19 +326,9 @@ def _wait_for_background() -> None:
 
 
 def _log_messages(function_name: str) -> list[str]:
-    import boto3
+    from helpers.polling import log_lines
 
-    logs = boto3.client("logs")
-    group, messages, token = f"/aws/lambda/{function_name}", [], None
-    try:
-        while True:
-            page = logs.filter_log_events(logGroupName=group, **({"nextToken": token} if token else {}))
-            messages += [event["message"] for event in page["events"]]
-            token = page.get("nextToken")
-            if not token:
-                return messages
-    except logs.exceptions.ResourceNotFoundException:
-        return messages
+    return log_lines(function_name)
 
 
 def _recorded_events(function_name: str) -> list[dict]:

@@ -102,21 +102,8 @@ _TRICKY_REPORTS = [_tricky(3.00, None), _tricky(2.30, 1.30), _tricky(2.20, 1.10)
 
 
 def _reports(function_name: str) -> list:
-    import boto3
-
+    """The REPORT lines of the function's log, parsed, oldest first."""
+    from helpers.polling import log_lines
     from helpers.runtime.log_lines import parse_report
 
-    logs = boto3.client("logs")
-    group = f"/aws/lambda/{function_name}"
-    try:
-        streams = logs.describe_log_streams(logGroupName=group)["logStreams"]
-    except logs.exceptions.ResourceNotFoundException:
-        return []
-    reports = []
-    for stream in streams:
-        for event in logs.get_log_events(logGroupName=group, logStreamName=stream["logStreamName"],
-                                         startFromHead=True)["events"]:
-            report = parse_report(event["message"])
-            if report is not None:
-                reports.append(report)
-    return reports
+    return [report for report in map(parse_report, log_lines(function_name, "REPORT ")) if report is not None]
