@@ -1,4 +1,4 @@
-"""Regenerate the sample events in this folder from helpers/event_builder.py, with fixed values.
+"""Regenerate the sample events in this folder from helpers/event_sources/, with fixed values.
 
     python events/generate.py            write the files
     python events/generate.py --check    exit 1 if any file differs from what the builder makes now
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from helpers.event_builder import (
+from helpers.event_sources import (
     dynamodb_stream_event,
     dynamodb_stream_record,
     eventbridge_event,

@@ -15,10 +15,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from moto.core.exceptions import JsonRESTError
-
 from helpers import local_cloud
-from helpers.lambda_service import invoke_api
+from helpers.lambda_service.errors import JsonRESTError
 from helpers.runtime.log_lines import Report
 
 
@@ -88,9 +86,10 @@ def invoke(function_name: str, payload: Any = None, *, qualifier: str | None = N
     """Invoke a function in the local AWS (started if needed) and return an ``Invocation``."""
     cloud = local_cloud.start()
     try:
-        result = invoke_api.invoke(cloud.engine, function_name, encode_payload(payload), qualifier=qualifier,
-                                   invocation_type=invocation_type, log_type="Tail", client_context=client_context,
-                                   account_id=cloud.account_id, region=cloud.region)
+        result = cloud.invoke_api.invoke(function_name, encode_payload(payload), qualifier=qualifier,
+                                         invocation_type=invocation_type, log_type="Tail",
+                                         client_context=client_context, account_id=cloud.account_id,
+                                         region=cloud.region)
     except JsonRESTError as exc:
         raise LambdaAPIError(exc.error_type, exc.message, exc.code) from None
     outcome = result.outcome

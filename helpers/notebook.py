@@ -19,7 +19,7 @@ def setup() -> local_cloud.LocalCloud:
 def wait_for_background(timeout_s: float = 30.0) -> bool:
     """Wait for ``Event`` (asynchronous) invocations still running, e.g. before reading their logs."""
     cloud = local_cloud.current()
-    return cloud.engine.wait_for_background(timeout_s) if cloud else True
+    return cloud.wait_for_background(timeout_s) if cloud else True
 
 
 def show_source(module: str, function: str | None = None) -> None:

@@ -83,12 +83,7 @@ def mapping_stats(mapping_uuid: str) -> dict[str, Any]:
     from helpers import local_cloud
 
     cloud = local_cloud.current()
-    if cloud is None:
-        return {}
-    for pollers in (getattr(cloud.engine, "sqs_pollers", None), getattr(cloud.engine, "stream_pollers", None)):
-        if pollers is not None and mapping_uuid in pollers.stats:
-            return dict(pollers.stats[mapping_uuid])
-    return {}
+    return cloud.mapping_stats(mapping_uuid) if cloud else {}
 
 
 def invocations(function_name: str) -> list[dict[str, Any]]:

@@ -63,7 +63,7 @@ def check_error_types(answers: Any) -> bool:
 @never_raises
 def check_api_function(function_name: str = "echo-name") -> bool:
     """Exercise 3: an API Gateway proxy handler: 200 with {"hello": name} for a JSON body, 400 for a broken one."""
-    from helpers.events import load_event
+    from helpers.event_sources import load_event
 
     import uuid
 

@@ -26,7 +26,7 @@ WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturd
 @never_raises
 def check_weekday_cron(expression: Any) -> bool:
     """Exercise 1: a schedule expression for "every weekday (Monday to Friday) at 18:30 UTC"."""
-    from helpers.triggers.schedule import ScheduleExpressionError, next_fire_times, parse_schedule
+    from helpers.schedule import ScheduleExpressionError, next_fire_times, parse_schedule
 
     if unanswered(expression) or expression == "":
         return not_yet('write the expression as text, e.g. "cron(...)".')

@@ -40,7 +40,7 @@ def _queue(name: str, *, visibility_s: int, dead_letter_arn: str | None = None,
 @never_raises
 def check_partial_batch_worker(function_name: str = "exercise-worker") -> bool:
     """Exercise 1: a worker that processes each message and names the failed ones in ``batchItemFailures``."""
-    from helpers.event_builder import sqs_event, sqs_record
+    from helpers.event_sources import sqs_event, sqs_record
 
     if not _cloud_running():
         return not_yet("run the setup cell at the top of the notebook first.")

@@ -292,7 +292,7 @@ def _stock_answer_problem(response: Any, sku: str, status: int, count: int | Non
 
 def _rest_failure_hint(function_name: str, sku: str) -> str:
     """Why the handler fails behind a REST API: invoke it with a 1.0 event and read the error."""
-    from helpers.event_builder import api_gateway_rest_event
+    from helpers.event_sources import api_gateway_rest_event
 
     result = invoke_learner_function(function_name, api_gateway_rest_event(
         "GET", f"/stock/{sku}", resource="/stock/{sku}"))
@@ -314,7 +314,7 @@ def _rest_failure_hint(function_name: str, sku: str) -> str:
 @never_raises
 def check_stock_handler(function_name: str = "stock") -> bool:
     """Exercise 3: GET /stock/{sku} behind an HTTP API (2.0) and a REST API (1.0): 200 with the count, or 404."""
-    from helpers.event_builder import http_api_event
+    from helpers.event_sources import http_api_event
 
     first = invoke_learner_function(function_name, http_api_event("GET", "/stock/apple", route_key="GET /stock/{sku}"))
     if first is None:

@@ -11,33 +11,17 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from moto.awslambda.exceptions import InvalidParameterValueException, LambdaClientError
-from moto.awslambda.utils import get_backend
+from helpers import aws_facts
+from helpers.runtime.spec import InvocationOutcome, InvocationRequest
 
-from helpers.runtime.environment import InvocationOutcome, InvocationRequest
+from . import arns
+from .errors import InvalidParameterValueException, InvalidRequestContentException, RequestTooLargeException
+from .ports import AsyncSubmitter, FunctionDirectory, Invoker
 
-from .engine import LambdaEngine, new_request_id
-
-SYNC_PAYLOAD_MAX_BYTES = 6 * 1024 * 1024  # 6,291,456
-ASYNC_PAYLOAD_MAX_BYTES = 1024 * 1024  # 1 MB since October 2025
-RESPONSE_MAX_BYTES = 6_291_556  # the figure AWS's own Function.ResponseSizeTooLarge message names
-LOG_TAIL_BYTES = 4096
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
-
-
-class RequestTooLargeException(LambdaClientError):
-    code = 413
-
-    def __init__(self, message: str) -> None:
-        super().__init__("RequestEntityTooLargeException", message)
-
-
-class InvalidRequestContentException(LambdaClientError):
-    def __init__(self, message: str) -> None:
-        super().__init__("InvalidRequestContentException", message)
 
 
 @dataclass
@@ -52,80 +36,88 @@ class InvokeResult:
     outcome: InvocationOutcome | None  # None for Event and DryRun
 
 
-def invoke(engine: LambdaEngine, function_name: str, payload: bytes | None = None, *, qualifier: str | None = None,
-           invocation_type: str = "RequestResponse", log_type: str | None = None, client_context: str | None = None,
-           account_id: str, region: str) -> InvokeResult:
-    """Answer one Invoke request exactly as AWS Lambda would (raises AWS-style errors for bad requests)."""
-    if invocation_type not in INVOCATION_TYPES:
-        raise InvalidParameterValueException(f"Unsupported invocation type: {invocation_type}")
-    name, qualifier = _split_qualifier(function_name, qualifier)
-    backend = get_backend(account_id, region)
-    fn = backend.get_function(name, qualifier)  # ResourceNotFoundException: Function not found: arn:...
-    body = payload or b""
-    limit = ASYNC_PAYLOAD_MAX_BYTES if invocation_type == "Event" else SYNC_PAYLOAD_MAX_BYTES
-    if len(body) > limit:
+def new_request_id() -> str:
+    return str(uuid.uuid4())
+
+
+class InvokeAPI:
+    """Answers Invoke requests with the functions of ``directory``, run by ``invoker`` or queued on ``queue``."""
+
+    def __init__(self, directory: FunctionDirectory, invoker: Invoker, queue: AsyncSubmitter) -> None:
+        self._directory = directory
+        self._invoker = invoker
+        self._queue = queue
+
+    def invoke(self, function_name: str, payload: bytes | None = None, *, qualifier: str | None = None,
+               invocation_type: str = "RequestResponse", log_type: str | None = None,
+               client_context: str | None = None, account_id: str, region: str) -> InvokeResult:
+        """Answer one Invoke request exactly as AWS Lambda would (raises AWS-style errors for bad requests)."""
+        if invocation_type not in INVOCATION_TYPES:
+            raise InvalidParameterValueException(f"Unsupported invocation type: {invocation_type}")
+        name, qualifier = arns.split_qualifier(function_name, qualifier)
+        function = self._directory.function(name, qualifier, account_id=account_id, region=region)
+        body = _checked_payload(payload or b"", invocation_type)
+        context_json = _decode_client_context(client_context)
+        request_id = new_request_id()
+        if invocation_type == "DryRun":
+            return InvokeResult(204, b"", {}, request_id, None, None)
+        invoked_arn = arns.function_arn(function.region, function.account_id, function.name, qualifier)
+        request = InvocationRequest(request_id, body, invoked_arn, context_json,
+                                    f"Root=1-{request_id[:8]}-{request_id.replace('-', '')[8:32]};Sampled=0")
         if invocation_type == "Event":
+            self._queue.submit(function, request)
+            return InvokeResult(202, b"", {}, request_id, None, None)
+        outcome = self._invoker.invoke(function, request)
+        headers = {"X-Amz-Executed-Version": function.version}
+        response = outcome.payload
+        if outcome.error_type is None and len(response) > aws_facts.RESPONSE_MAX_BYTES:
+            response = json.dumps({"errorMessage": "Response payload size exceeded maximum allowed payload size "
+                                                   f"({aws_facts.RESPONSE_MAX_BYTES} bytes).",
+                                   "errorType": "Function.ResponseSizeTooLarge"}).encode()
+            headers["X-Amz-Function-Error"] = "Unhandled"
+        if outcome.error_type is not None:
+            headers["X-Amz-Function-Error"] = "Unhandled"
+        if log_type == "Tail":
+            headers["X-Amz-Log-Result"] = log_tail(outcome.log_events)
+        return InvokeResult(200, response, headers, request_id, function.version, outcome)
+
+
+def _checked_payload(body: bytes, invocation_type: str) -> bytes:
+    """The payload, if AWS would accept it: within the size limit, UTF-8 JSON (an empty payload is ``{}``)."""
+    if invocation_type == "Event":
+        limit = aws_facts.ASYNC_PAYLOAD_MAX_BYTES
+        if len(body) > limit:
             raise RequestTooLargeException(f"{len(body)} byte payload is too large for the Event invocation type "
                                            f"(limit {limit} bytes)")
-        raise RequestTooLargeException(f"Request must be smaller than {limit} bytes for the InvokeFunction operation")
-    if body.strip():
-        try:
-            json.loads(body)
-        except ValueError as exc:
-            raise InvalidRequestContentException(
-                f"Could not parse request body into json: Could not parse payload into json: {exc}") from None
-    else:
-        body = b"{}"
-    context_json = _decode_client_context(client_context)
-    request_id = new_request_id()
-    executed_version = str(fn.version)
-    if invocation_type == "DryRun":
-        return InvokeResult(204, b"", {}, request_id, None, None)
-    request = InvocationRequest(request_id, body, _invoked_arn(fn, name, qualifier), context_json,
-                                f"Root=1-{request_id[:8]}-{request_id.replace('-', '')[8:32]};Sampled=0")
-    if invocation_type == "Event":
-        engine.invoke_in_background(fn, request)
-        return InvokeResult(202, b"", {}, request_id, None, None)
-    outcome = engine.invoke(fn, request)
-    headers = {"X-Amz-Executed-Version": executed_version}
-    response = outcome.payload
-    if outcome.error_type is None and len(response) > RESPONSE_MAX_BYTES:
-        response = json.dumps({"errorMessage": "Response payload size exceeded maximum allowed payload size "
-                                               f"({RESPONSE_MAX_BYTES} bytes).",
-                               "errorType": "Function.ResponseSizeTooLarge"}).encode()
-        headers["X-Amz-Function-Error"] = "Unhandled"
-    if outcome.error_type is not None:
-        headers["X-Amz-Function-Error"] = "Unhandled"
-    if log_type == "Tail":
-        headers["X-Amz-Log-Result"] = log_tail(outcome.log_events)
-    return InvokeResult(200, response, headers, request_id, executed_version, outcome)
+    elif len(body) > aws_facts.SYNC_PAYLOAD_MAX_BYTES:
+        raise RequestTooLargeException(f"Request must be smaller than {aws_facts.SYNC_PAYLOAD_MAX_BYTES} bytes for "
+                                       "the InvokeFunction operation")
+    if not body.strip():
+        return b"{}"
+    try:
+        json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InvalidRequestContentException(
+            "Could not parse request body into json: Could not parse payload into json: Invalid UTF-8 start byte "
+            "0x" + _first_bad_byte(body)) from None
+    except ValueError as exc:
+        raise InvalidRequestContentException(
+            f"Could not parse request body into json: Could not parse payload into json: {exc}") from None
+    return body
+
+
+def _first_bad_byte(body: bytes) -> str:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"{body[exc.start]:02x}"
+    return "00"
 
 
 def log_tail(events: list[str]) -> str:
     """Base64 of the last 4 KB of the invocation's log, as ``LogType=Tail`` returns it."""
     text = "".join(event if event.endswith("\n") else event + "\n" for event in events).encode("utf-8")
-    return base64.b64encode(text[-LOG_TAIL_BYTES:]).decode("ascii")
-
-
-def _split_qualifier(function_name: str, qualifier: str | None) -> tuple[str, str | None]:
-    """Separate ``fn:alias`` / ``arn:...:function:fn:1`` from an explicit Qualifier; they must agree."""
-    if function_name.startswith("arn:"):
-        parts = function_name.split(":")
-        base, derived = ":".join(parts[:7]), (parts[7] if len(parts) > 7 else None)
-    elif ":" in function_name:
-        base, derived = function_name.split(":", 1)
-    else:
-        base, derived = function_name, None
-    if derived is not None and qualifier is not None and derived != qualifier:
-        raise InvalidParameterValueException(
-            "The derived qualifier from the function name does not match the specified qualifier.")
-    return base, derived if derived is not None else qualifier
-
-
-def _invoked_arn(fn: Any, name: str, qualifier: str | None) -> str:
-    """The ARN exactly as the caller invoked it (qualified if they named a version or alias)."""
-    base = f"arn:aws:lambda:{fn.region}:{fn.account_id}:function:{fn.function_name}"
-    return f"{base}:{qualifier}" if qualifier else base
+    return base64.b64encode(text[-aws_facts.LOG_TAIL_BYTES:]).decode("ascii")
 
 
 def _decode_client_context(value: str | None) -> str | None:

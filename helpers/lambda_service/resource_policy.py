@@ -9,8 +9,10 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import Any
 
+from .functions import FunctionVersion
 
-def allows(function: Any, service: str, source_arn: str | None = None, source_account: str | None = None, *,
+
+def allows(function: FunctionVersion, service: str, source_arn: str | None = None, source_account: str | None = None, *,
            action: str = "lambda:InvokeFunction", source_arns: tuple[str, ...] = (),
            via_function_url: bool = False) -> bool:
     """True if a statement lets ``service`` (e.g. ``s3.amazonaws.com``; ``*`` for everyone) call ``action``.
@@ -19,7 +21,7 @@ def allows(function: Any, service: str, source_arn: str | None = None, source_ac
     statement's SourceArn condition may match any of them. A statement made with ``InvokedViaFunctionUrl=True``
     counts only for requests through the function's URL."""
     candidates = tuple(arn for arn in (source_arn, *source_arns) if arn)
-    for statement in getattr(getattr(function, "policy", None), "statements", []):
+    for statement in function.policy:
         if statement.get("Effect", "Allow") != "Allow":
             continue
         actions = statement.get("Action", [])

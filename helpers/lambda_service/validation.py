@@ -13,17 +13,14 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from moto.awslambda.exceptions import InvalidParameterValueException, LambdaClientError
+from helpers.aws_facts import (ENVIRONMENT_MAX_BYTES, FUNCTION_ARN_MAX_LENGTH, FUNCTION_NAME_MAX_LENGTH,
+                               HANDLER_MAX_LENGTH, LAYERS_MAX, MEMORY_MAX_MB, MEMORY_MIN_MB, TIMEOUT_MAX_S, TIMEOUT_MIN_S,
+                               UNZIPPED_MAX_BYTES)
 
-MEMORY_MIN_MB, MEMORY_MAX_MB = 128, 10_240
-TIMEOUT_MIN_S, TIMEOUT_MAX_S = 1, 900
-ENVIRONMENT_MAX_BYTES = 4 * 1024
-UNZIPPED_MAX_BYTES = 262_144_000  # 250 MB, function code plus layers
-HANDLER_MAX_LENGTH = 128
-LAYERS_MAX = 5
+from .errors import InvalidParameterValueException, ValidationException
 #: A layer *version* ARN, as botocore's model for Layers (the ARN must end in :<version>).
 LAYER_VERSION_ARN = re.compile(r"(arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:"
                                r"\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)")
@@ -51,13 +48,6 @@ DEPRECATED_RUNTIMES = {
 }
 
 
-class ValidationException(LambdaClientError):
-    """AWS's request-validation error (HTTP 400)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("ValidationException", message)
-
-
 def _constraint(value: Any, member: str, rule: str) -> ValidationException:
     return ValidationException(f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
                                f"constraint: Member must {rule}")
@@ -70,6 +60,28 @@ def _check_range(value: Any, member: str, low: int, high: int) -> None:
         raise _constraint(value, member, f"have value less than or equal to {high}")
     if value < low:
         raise _constraint(value, member, f"have value greater than or equal to {low}")
+
+
+#: CreateFunction's FunctionName, as the Lambda API model (botocore) states it: a name, or an ARN.
+FUNCTION_NAME_PATTERN = (r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?"
+                         r"(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?")
+
+
+def check_function_name(name: Any) -> None:
+    """Letters, digits, hyphens and underscores; at most 64 characters for a name (140 for an ARN).
+
+    Messages as AWS gives them: the 64-character rule is InvalidParameterValueException (seen in users' reports),
+    the pattern and the 140 limit the API model's ValidationException."""
+    if name is None:
+        return
+    if len(name) > FUNCTION_ARN_MAX_LENGTH:
+        raise _constraint(name, "functionName", f"have length less than or equal to {FUNCTION_ARN_MAX_LENGTH}")
+    if not re.fullmatch(FUNCTION_NAME_PATTERN, name):
+        raise _constraint(name, "functionName", f"satisfy regular expression pattern: {FUNCTION_NAME_PATTERN}")
+    if not name.startswith("arn:") and len(name) > FUNCTION_NAME_MAX_LENGTH:
+        raise InvalidParameterValueException(
+            f"1 validation error detected: Value '{name}' at 'functionName' failed to satisfy constraint: Member must "
+            f"have length less than or equal to {FUNCTION_NAME_MAX_LENGTH}")
 
 
 def check_memory(memory_mb: Any) -> None:
@@ -183,8 +195,9 @@ def unzipped_size(data: bytes | None) -> int:
         return sum(entry.file_size for entry in archive.infolist())
 
 
-def check_layers(layer_arns: Any, find_layer_version: Any, function_unzipped_bytes: int) -> None:
-    """At most five layers, each an existing version, and with the function's code within 250 MB unzipped.
+def check_layers(layer_arns: Any, layer_zip: Callable[[str], bytes | None], function_unzipped_bytes: int) -> None:
+    """At most five layers, each an existing version (``layer_zip`` gives a version's zip, None if there is no
+    such version), and with the function's code within 250 MB unzipped.
 
     The two "does not exist" and "combined ... exceeds" messages are AWS's as reported by its users; the message
     for a sixth layer is from memory (not re-verified)."""
@@ -199,10 +212,10 @@ def check_layers(layer_arns: Any, find_layer_version: Any, function_unzipped_byt
                           f"{LAYER_VERSION_ARN.pattern}, Member must not be null]")
     total = function_unzipped_bytes
     for arn in layer_arns:
-        version = find_layer_version(arn)
-        if version is None:
+        code = layer_zip(arn)
+        if code is None:
             raise InvalidParameterValueException(f"Layer version {arn} does not exist.")
-        total += unzipped_size(version.code_bytes)
+        total += unzipped_size(code)
     if total > UNZIPPED_MAX_BYTES:
         raise InvalidParameterValueException(
             f"Function code combined with layers exceeds the maximum allowed size of {UNZIPPED_MAX_BYTES} bytes. "

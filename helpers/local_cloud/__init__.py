@@ -1,4 +1,4 @@
-"""The local AWS: moto in server mode on 127.0.0.1, with the Lambda engine plugged in.
+"""The local AWS: moto in server mode on 127.0.0.1, with the workbook's Lambda data plane plugged in.
 
     >>> from helpers import local_cloud
     >>> cloud = local_cloud.start()          # re-running the cell reuses the running one
@@ -7,7 +7,8 @@
 
 Once started, every boto3 client made in this process goes to the local AWS with fake credentials and a region
 (no ``endpoint_url=`` needed), and the safety guard refuses any request to a host that is not loopback.
-``stop()`` stops the server and every execution environment; ``reset()`` empties every service.
+``stop()`` stops the server and every execution environment; ``reset()`` empties every service. One local AWS runs
+per process: ``current()`` is it.
 """
 
 from __future__ import annotations
@@ -17,39 +18,82 @@ import logging
 import os
 import tempfile
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from helpers import guard
+from helpers import aws_facts, guard
+from helpers.clock import WorkbookClock
+from helpers.lambda_service.engine import LambdaEngine
+from helpers.lambda_service.invoke_api import InvokeAPI
+from helpers.runtime.launch import Launcher
+from helpers.triggers.sqs_poller import SQSPollers
+from helpers.triggers.stream_poller import StreamPollers
+
+from . import environ
+from .assembly import CloudParts, build
+from .environ import FAKE_CREDENTIALS
 
 DEFAULT_REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
-FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
-#: Settings that could send boto3 elsewhere or to a real profile: removed while the local AWS runs.
-_REMOVED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_CA_BUNDLE")
+WORKDIR_PREFIX = "lambda-workbook-"
+
+__all__ = ["ACCOUNT_ID", "DEFAULT_REGION", "FAKE_CREDENTIALS", "LocalCloud", "current", "reset", "start", "stop"]
 
 
-@dataclass
 class LocalCloud:
-    """A running local AWS: its endpoint, region and Lambda engine."""
+    """A running local AWS: its endpoint, region, and the parts of its data plane."""
 
-    endpoint_url: str
-    port: int
-    region: str
-    account_id: str
-    engine: object = field(repr=False)
-    _server: object = field(repr=False)
-    _saved_environ: dict[str, str | None] = field(repr=False, default_factory=dict)
+    def __init__(self, endpoint_url: str, port: int, region: str, server: Any, saved_environ: dict[str, str | None],
+                 launcher: Launcher, parts: CloudParts) -> None:
+        self.endpoint_url = endpoint_url
+        self.port = port
+        self.region = region
+        self.account_id = ACCOUNT_ID
+        self.launcher = launcher  # how environments start their runtime (a test may swap the Python command)
+        self.parts = parts
+        self._server = server
+        self._saved_environ = saved_environ
 
     @property
-    def clock(self):
+    def clock(self) -> WorkbookClock:
         """The workbook clock (retries, schedules, idle reclaim): ``cloud.clock.advance(60)`` jumps a minute."""
-        return self.engine.clock
+        return self.parts.clock
+
+    @property
+    def engine(self) -> LambdaEngine:
+        """The pools of execution environments (``environments()``, ``reclaim_idle()``, ``idle_timeout_s``)."""
+        return self.parts.engine
+
+    @property
+    def invoke_api(self) -> InvokeAPI:
+        return self.parts.invoke_api
+
+    @property
+    def sqs_pollers(self) -> SQSPollers:
+        return self.parts.sqs_pollers
+
+    @property
+    def stream_pollers(self) -> StreamPollers:
+        return self.parts.stream_pollers
+
+    def wait_for_background(self, timeout_s: float = 30.0) -> bool:
+        """Wait until no asynchronous attempt is running; True if none is left (later retries do not count)."""
+        return self.parts.queue.wait_until_idle(timeout_s)
+
+    def mapping_stats(self, mapping_uuid: str) -> dict[str, Any]:
+        """The pollers' counts for one event source mapping (empty if no poller has seen it)."""
+        for pollers in (self.parts.sqs_pollers, self.parts.stream_pollers):
+            if mapping_uuid in pollers.stats:
+                return dict(pollers.stats[mapping_uuid])
+        return {}
 
     def rest_api_url(self, api_id: str, stage: str) -> str:
         """Where a deployed REST API stage answers here (on AWS: https://<api-id>.execute-api.<region>.amazonaws.com
         /<stage>). Function URLs and HTTP API endpoints come back from their create calls."""
-        return self.engine.front_door.rest_api_url(api_id, stage)
+        return self.parts.front_door.rest_api_url(api_id, stage)
+
+    def __repr__(self) -> str:
+        return f"LocalCloud(endpoint_url={self.endpoint_url!r}, region={self.region!r})"
 
     def __str__(self) -> str:
         return (f"Local AWS running at {self.endpoint_url} (region {self.region}, account {self.account_id}). "
@@ -78,41 +122,23 @@ def start(port: int = 0, *, region: str = DEFAULT_REGION, idle_timeout_s: float 
         _quiet_request_logs()
         from moto.server import ThreadedMotoServer
 
-        from helpers.lambda_service import moto_seam
-
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         server.start()
         host, bound_port = server.get_host_and_port()
         endpoint = f"http://{host}:{bound_port}"
-        saved = _point_boto3_at(endpoint, region)
-        engine = _new_engine(endpoint, idle_timeout_s, time_scale)
-        moto_seam.install(engine)
-        _current = LocalCloud(endpoint, bound_port, region, ACCOUNT_ID, engine, server, saved)
+        saved = environ.point_boto3_at(endpoint, region)
+        launcher = Launcher()
+        parts = _build(endpoint, launcher, aws_facts.IDLE_RECLAIM_S if idle_timeout_s is None else idle_timeout_s,
+                       time_scale)
+        _current = LocalCloud(endpoint, bound_port, region, server, saved, launcher, parts)
         return _current
 
 
-WORKDIR_PREFIX = "lambda-workbook-"
-
-
-def _new_engine(endpoint: str, idle_timeout_s: float | None, time_scale: float = 1.0):
-    from helpers.clock import WorkbookClock
-    from helpers.lambda_service.engine import DEFAULT_IDLE_TIMEOUT_S, LambdaEngine
-
+def _build(endpoint: str, launcher: Launcher, idle_timeout_s: float, time_scale: float) -> CloudParts:
     _remove_orphaned_workdirs()
-    from helpers.lambda_service.moto_seam import send_with_moto
-    from helpers.triggers.eventbridge import Scheduler
-    from helpers.triggers.http_front_door import FrontDoor
-    from helpers.triggers.sqs_poller import SQSPollers
-    from helpers.triggers.stream_poller import StreamPollers
-
     workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
-    engine = LambdaEngine(workdir, endpoint, credentials=FAKE_CREDENTIALS, clock=WorkbookClock(time_scale),
-                          idle_timeout_s=DEFAULT_IDLE_TIMEOUT_S if idle_timeout_s is None else idle_timeout_s)
-    engine.scheduler = Scheduler(engine.clock, engine, send_with_moto)  # EventBridge schedules, on the same clock
-    engine.sqs_pollers = SQSPollers(engine)  # SQS event source mappings
-    engine.stream_pollers = StreamPollers(engine)  # DynamoDB Streams event source mappings
-    engine.front_door = FrontDoor(lambda: engine)  # function URLs and HTTP APIs, over real HTTP on loopback
-    return engine
+    return build(workdir=workdir, endpoint_url=endpoint, credentials=FAKE_CREDENTIALS, launcher=launcher,
+                 idle_timeout_s=idle_timeout_s, time_scale=time_scale)
 
 
 def _remove_orphaned_workdirs() -> None:
@@ -135,13 +161,10 @@ def reset() -> None:
             return
         from moto.moto_api._internal.models import moto_api_backend
 
-        from helpers.lambda_service import moto_seam
-
-        old = cloud.engine
-        old.shutdown()
+        old = cloud.parts
+        old.stop()
         moto_api_backend.reset()
-        cloud.engine = _new_engine(cloud.endpoint_url, old.idle_timeout_s, old.clock.time_scale)
-        moto_seam.install(cloud.engine)
+        cloud.parts = _build(cloud.endpoint_url, cloud.launcher, old.engine.idle_timeout_s, old.clock.time_scale)
 
 
 def stop() -> None:
@@ -151,46 +174,16 @@ def stop() -> None:
         cloud = _current
         if cloud is None:
             return
-        from helpers.lambda_service import moto_seam
+        from helpers import moto_seam
 
         _current = None
-        cloud.engine.shutdown()
+        cloud.parts.stop()
         moto_seam.uninstall()
         cloud._server.stop()
-        _restore_environ(cloud._saved_environ)
+        environ.restore(cloud._saved_environ)
 
 
 atexit.register(stop)
-
-
-def _point_boto3_at(endpoint: str, region: str) -> dict[str, str | None]:
-    """Send every boto3 client of this process to the local AWS, with fake credentials; return what was there."""
-    wanted = {"AWS_ENDPOINT_URL": endpoint, "AWS_DEFAULT_REGION": region, "AWS_REGION": region,
-              "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull, **FAKE_CREDENTIALS}
-    saved = {key: os.environ.get(key) for key in (*wanted, *_REMOVED)}
-    for key in _REMOVED:
-        os.environ.pop(key, None)
-    os.environ.update(wanted)
-    _forget_boto3_session()
-    return saved
-
-
-def _restore_environ(saved: dict[str, str | None]) -> None:
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-    _forget_boto3_session()
-
-
-def _forget_boto3_session() -> None:
-    """boto3 caches a default session (and its credentials): drop it so new clients read the new settings."""
-    import sys
-
-    boto3 = sys.modules.get("boto3")
-    if boto3 is not None:
-        boto3.DEFAULT_SESSION = None
 
 
 def _quiet_request_logs() -> None:

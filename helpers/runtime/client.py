@@ -23,7 +23,7 @@ import time
 import traceback
 
 RUNTIME_API_VERSION = "2018-06-01"
-MB_PER_VCPU = 1769  # the CPU model of helpers/runtime/metering.py, mirrored here (this file is stdlib-only)
+MB_PER_VCPU = 1769  # helpers/aws_facts.py's figure, copied (this file is stdlib-only); tests/unit/test_aws_facts.py checks it
 LOG_FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n"
 LOG_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 

@@ -1,26 +1,25 @@
 """One execution environment: an operating-system process running a runtime client against its own Runtime API.
 
-Lifecycle, as on AWS (``../shared/reference/lambda-facts.md`` §4):
+Lifecycle, as on AWS (``../shared/reference/lambda-facts.md`` §4), in two public phases:
 
-* **Init** (cold start): a new interpreter starts, the runtime imports the handler; the environment is ready when
-  the runtime first asks for ``/invocation/next``. ``Init Duration`` is that time, measured.
-* **Invoke**: one request at a time. Module globals survive between invocations, also after a handled exception.
+* ``init()``: a new interpreter starts and the runtime imports the handler; the environment is ready when the
+  runtime first asks for ``/invocation/next``. ``Init Duration`` is that time, measured. An on-demand environment is
+  initialised by its first invocation; a provisioned one ahead of any request (``init(PROVISIONED)``).
+* ``invoke(request)``: one request at a time. Module globals survive between invocations, also after a handled
+  exception.
 * **Reset** after a timeout, a crash or running out of memory: the process is killed from outside (handler code
   cannot catch that), and the next invoke starts a new process in the same environment (same log stream, same
   temporary directory, which survives like ``/tmp``), as a *suppressed init*: no INIT_START, its time in Duration.
-* **Shutdown**: the process is killed and the environment's directory removed.
+* ``shutdown()``: the process is killed and the environment's directory removed.
 
-The environment's stdout and stderr go to a file in its directory; the engine reads what each phase added.
+The environment's stdout and stderr go to a file in its directory; each phase reads what it added.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -29,77 +28,28 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import psutil
+from helpers import aws_facts
 
-from . import log_lines, metering, platform_errors
+from . import log_lines, metering, os_process, platform_errors
+from .launch import CLIENT_SCRIPT, Launcher, UnsupportedRuntime, runtime_version_string
 from .process_probe import ProcessProbe
 from .runtime_api import NextEvent, RuntimeAPIServer
+from .spec import ON_DEMAND, FunctionSpec, InitOutcome, InvocationOutcome, InvocationRequest
+from .variables import environment_variables
 
-INIT_LIMIT_S = 10.0  # on-demand functions: the init phase may take at most 10 s, then it is retried in the invoke
-CLIENT_SCRIPT = Path(__file__).with_name("client.py")
-GUARD_SCRIPT = Path(__file__).parent.parent / "guard.py"
-_SLICE_S = 0.05  # how often a waiting invoke checks the process (alive? memory? time?)
+_SLICE_S = 0.05  # how often a waiting phase checks the process (alive? memory? time?)
 _OUTPUT_TRIM_BYTES = 1 << 20
-_RETRY_INIT_IN_INVOKE = object()
-
-
-@dataclass(frozen=True)
-class FunctionSpec:
-    """What an execution environment runs: one version of one function, frozen when the environment starts."""
-
-    function_name: str
-    function_arn: str  # unqualified
-    version: str  # "$LATEST" or "1", "2", ...
-    region: str
-    account_id: str
-    runtime: str
-    handler: str
-    memory_mb: int
-    timeout_s: int
-    variables: Mapping[str, str]
-    code_dir: Path
-    opt_dir: Path | None = None
-    fingerprint: str = ""
-
-    @property
-    def log_group_name(self) -> str:
-        return f"/aws/lambda/{self.function_name}"
 
 
 @dataclass(frozen=True)
 class EnvironmentSettings:
-    """What the engine gives every environment it starts."""
+    """What the composition root gives every environment it starts."""
 
     workdir: Path
     endpoint_url: str  # the local AWS, for boto3 inside handlers
-    runtime_command: Callable[[FunctionSpec], list[str]]
+    launcher: Launcher = field(default_factory=Launcher)
     credentials: Mapping[str, str] = field(default_factory=dict)
-    init_limit_s: float = INIT_LIMIT_S
-
-
-@dataclass
-class InvocationRequest:
-    request_id: str
-    payload: bytes
-    invoked_function_arn: str
-    client_context: str | None = None  # the decoded JSON text of X-Amz-Client-Context
-    trace_id: str = ""
-
-
-@dataclass
-class InvocationOutcome:
-    """Everything one invocation produced: the payload, the error if any, its log events and its figures."""
-
-    request_id: str
-    payload: bytes
-    error_type: str | None  # None on success
-    log_events: list[str]
-    report: log_lines.Report
-    measured_ms: float  # raw wall time of the invoke phase, on this machine
-    cpu_ms: float  # CPU time the handler's process used during it
-    cold_start: bool
-    environment_id: str
-    log_stream_name: str
+    init_limit_s: float = aws_facts.INIT_LIMIT_S  # on-demand; ahead-of-time inits get PROVISIONED_INIT_LIMIT_S
 
 
 @dataclass
@@ -114,37 +64,6 @@ class _Slot:
     error_type: str | None = None
 
 
-def _own_peak_rss_bytes() -> int:
-    """This process's highest resident size so far (POSIX; 0 elsewhere): what a child's ru_maxrss starts from."""
-    try:
-        import resource
-
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-    except (ImportError, OSError, ValueError):
-        return 0
-
-
-def python_runtime_command(spec: FunctionSpec) -> list[str]:
-    """Our own runtime client, in this interpreter (the default for every Python function)."""
-    argv = [sys.executable, str(CLIENT_SCRIPT), "--guard", str(GUARD_SCRIPT)]
-    if spec.opt_dir is not None:
-        argv += ["--opt", str(spec.opt_dir)]
-    return argv
-
-
-def runtime_version_string(runtime: str = "python") -> str:
-    """What INIT_START names as the runtime version: the program that really runs the code (this Python, the
-    machine's Node.js), or for an OS-only runtime its name with v0 (there is no AWS release of it here)."""
-    if runtime.startswith("nodejs"):
-        from .node import runtime_version_string as node_version
-
-        return node_version()
-    if runtime.startswith("provided"):
-        return f"provided:{runtime.partition('.')[2] or 'al2'}.v0"
-    v = sys.version_info
-    return f"python:{v.major}.{v.minor}.v{v.micro}"
-
-
 class ExecutionEnvironment:
     """One sandbox for one function version; serves one invocation at a time."""
 
@@ -155,7 +74,8 @@ class ExecutionEnvironment:
         self.log_stream_name = f"{datetime.now(timezone.utc):%Y/%m/%d}/[{spec.version}]{self.id}"
         self.directory = settings.workdir / "environments" / self.id
         self.tmp_dir = self.directory / "tmp"
-        self.tmp_dir.mkdir(parents=True)
+        self.tmp_dir.mkdir(parents=True, mode=0o700)
+        os.chmod(self.directory, 0o700)  # readable by its owner only
         self._output_path = self.directory / "output.log"
         self._output_path.touch()
         self._output = open(self._output_path, "rb")  # noqa: SIM115 - kept open for the environment's life
@@ -169,17 +89,27 @@ class ExecutionEnvironment:
         self._disconnected = False
         self._slot: _Slot | None = None
         self._was_reset = False
+        self.initialization_type = ON_DEMAND
         self.invocations = 0
-        self.last_used = time.monotonic()
         self.dead = False  # shut down, or unusable: the pool drops it
         self._api = RuntimeAPIServer(self)
 
-    # ------------------------------------------------------------------ Runtime API listener (server threads)
+    @property
+    def pid(self) -> int | None:
+        process = self._process
+        return process.pid if process else None
+
+    @property
+    def initialised(self) -> bool:
+        """Has the runtime started and asked for its first event?"""
+        return self._process is not None and self._ready_at is not None
 
     def process_exited(self) -> bool:
         """Did the runtime exit on its own while idle (e.g. a Node.js runtime after an uncaught exception)?"""
         process = self._process
         return process is not None and process.poll() is not None
+
+    # ------------------------------------------------------------------ Runtime API listener (server threads)
 
     def on_next(self) -> NextEvent | None:
         queue = self._queue
@@ -225,49 +155,6 @@ class ExecutionEnvironment:
 
     # ------------------------------------------------------------------ the process
 
-    def _environment_variables(self) -> dict[str, str]:
-        spec = self.spec
-        env = {key: os.environ[key] for key in _INHERITED if key in os.environ}
-        env.update({
-            "AWS_REGION": spec.region,
-            "AWS_DEFAULT_REGION": spec.region,
-            "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
-            "AWS_LAMBDA_FUNCTION_NAME": spec.function_name,
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_mb),
-            "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
-            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
-            "AWS_LAMBDA_LOG_GROUP_NAME": spec.log_group_name,
-            "AWS_LAMBDA_LOG_STREAM_NAME": self.log_stream_name,
-            "AWS_LAMBDA_RUNTIME_API": self._api.address,
-            "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
-            "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
-            "_AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1",
-            "_AWS_XRAY_DAEMON_PORT": "2000",
-            "_HANDLER": spec.handler,
-            "LAMBDA_TASK_ROOT": str(spec.code_dir),
-            "LAMBDA_RUNTIME_DIR": str(CLIENT_SCRIPT.parent),
-            "LANG": "en_US.UTF-8",
-            "TZ": ":UTC" if os.name == "posix" else "UTC",
-            # What boto3 in the handler needs to reach the local AWS, and nothing else:
-            "AWS_ENDPOINT_URL": self.settings.endpoint_url,
-            "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-            "TMPDIR": str(self.tmp_dir),
-            "TEMP": str(self.tmp_dir),
-            "TMP": str(self.tmp_dir),
-        })
-        if os.name == "nt":  # AWS's LANG=en_US.UTF-8 makes Python write UTF-8; Windows needs telling
-            env["PYTHONUTF8"] = "1"
-        env.update(self.settings.credentials)
-        # As AWS: layers' bin/ at the end of PATH; the task root, its lib/ and the layers' lib/ on the library path
-        library_path = [str(spec.code_dir), str(spec.code_dir / "lib")]
-        if spec.opt_dir is not None:
-            env["PATH"] = env.get("PATH", "") + os.pathsep + str(spec.opt_dir / "bin")
-            library_path.append(str(spec.opt_dir / "lib"))
-        env["LD_LIBRARY_PATH"] = os.pathsep.join(filter(None, [env.get("LD_LIBRARY_PATH", ""), *library_path]))
-        env.update(spec.variables)
-        return env
-
     def _start_process(self) -> None:
         with self._changed:
             self._queue.close()
@@ -275,33 +162,22 @@ class ExecutionEnvironment:
             self._ready_at = None
             self._init_error = None
             self._disconnected = False
+        env = environment_variables(
+            self.spec, log_stream_name=self.log_stream_name, runtime_api=self._api.address,
+            endpoint_url=self.settings.endpoint_url, tmp_dir=self.tmp_dir, runtime_dir=CLIENT_SCRIPT.parent,
+            initialization_type=self.initialization_type, credentials=self.settings.credentials)
+        argv = self.settings.launcher.command(self.spec)
         with open(self._output_path, "ab") as output:
-            # POSIX: its own process group (so a kill reaches the handler's own child processes too), in our
-            # session (so that if this process dies while the environment is frozen, the kernel sends the orphaned
-            # group SIGHUP and SIGCONT and it ends, rather than staying stopped forever).
-            kwargs: dict = {"process_group": 0} if os.name == "posix" else {
-                "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-            self._parent_peak_at_spawn = _own_peak_rss_bytes()
-            self._process = subprocess.Popen(
-                self.settings.runtime_command(self.spec), cwd=self.spec.code_dir, env=self._environment_variables(),
-                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, close_fds=True, **kwargs)
+            self._parent_peak_at_spawn = os_process.own_peak_rss_bytes()
+            self._process = os_process.spawn(argv, cwd=self.spec.code_dir, env=env, output=output)
         self._probe = ProcessProbe(self._process.pid)
 
     def _kill_process(self) -> int | None:
-        """Kill the runtime from outside (SIGKILL / TerminateProcess) and reap it; return its exit code."""
+        """Kill the runtime from outside and reap it; return its exit code."""
         process = self._process
         if process is None:
             return None
-        if os.name == "posix":
-            try:  # the whole group: the runtime and any process the handler started
-                os.killpg(process.pid, signal.SIGKILL)
-            except OSError:
-                pass
-        if process.poll() is None:
-            try:
-                process.kill()
-            except OSError:
-                pass
+        os_process.kill(process)
         try:
             returncode = self._reap(process, timeout_s=5)
         except subprocess.TimeoutExpired:
@@ -311,11 +187,31 @@ class ExecutionEnvironment:
             self._process = None
         return returncode
 
+    def _reap(self, process: subprocess.Popen, timeout_s: float) -> int:
+        returncode, peak = os_process.reap(process, timeout_s)
+        # A forked child's ru_maxrss starts at the parent's own high-water mark: only a figure above that peak
+        # (read just before the spawn) says something about the runtime.
+        if self._probe is not None and peak > self._parent_peak_at_spawn:
+            self._probe.record_peak(peak)
+        return returncode
+
+    def _process_gone(self) -> tuple[bool, int | None]:
+        """Has the runtime process exited? (Checked when its connection drops, and at every slice.)"""
+        process = self._process
+        if process is None:
+            return True, None
+        try:
+            return True, self._reap(process, timeout_s=0.2 if self._disconnected else 0)
+        except subprocess.TimeoutExpired:
+            with self._changed:
+                self._disconnected = False
+            return False, None
+
     def _read_output(self) -> list[str]:
         """The log events the process wrote since the last read: one per line, ``\\r`` marking inner newlines."""
         try:
             data = self._output.read()
-        except ValueError:  # the environment was shut down (local AWS stopped) while this invocation ran
+        except ValueError:  # the environment was shut down (local AWS stopped) while this phase ran
             return []
         if not data:
             return []
@@ -332,121 +228,46 @@ class ExecutionEnvironment:
                 self._changed.wait(min(remaining, _SLICE_S))
             return True
 
-    def _reap(self, process: subprocess.Popen, timeout_s: float) -> int:
-        """Wait for the runtime to exit and collect it. On POSIX, wait4 also gives the process's peak resident
-        size, which is no longer readable from /proc once a process has exited (a crash, an init failure)."""
-        if os.name != "posix" or process.returncode is not None:
-            return process.wait(timeout=timeout_s)
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            except ChildProcessError:  # already collected elsewhere
-                return process.wait(timeout=timeout_s)
-            if pid:
-                process.returncode = os.waitstatus_to_exitcode(status)
-                peak = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)  # KiB on Linux, bytes on macOS
-                # A forked child's ru_maxrss starts at the parent's own high-water mark: only a figure above that
-                # peak (read just before the spawn) says something about the runtime.
-                if self._probe is not None and peak > self._parent_peak_at_spawn:
-                    self._probe.record_peak(peak)
-                return process.returncode
-            if time.monotonic() >= deadline:
-                raise subprocess.TimeoutExpired(process.args, timeout_s)
-            time.sleep(0.002)
-
-    def _process_gone(self) -> tuple[bool, int | None]:
-        """Has the runtime process exited? (Checked when its connection drops, and at every slice.)"""
-        process = self._process
-        if process is None:
-            return True, None
-        try:
-            return True, self._reap(process, timeout_s=0.2 if self._disconnected else 0)
-        except subprocess.TimeoutExpired:
-            with self._changed:
-                self._disconnected = False
-            return False, None
-
     def _freeze(self) -> None:
         """Between invocations AWS freezes the environment: background threads and processes stop running."""
-        self._signal_group(signal.SIGSTOP if os.name == "posix" else None)
+        if self._process is not None:
+            os_process.freeze(self._process)
 
     def _thaw(self) -> None:
-        self._signal_group(signal.SIGCONT if os.name == "posix" else None)
+        if self._process is not None:
+            os_process.thaw(self._process)
 
-    def _signal_group(self, sig: int | None) -> None:
-        process = self._process
-        if sig is not None and process is not None:
-            try:
-                os.killpg(process.pid, sig)
-            except OSError:
-                pass
+    # ------------------------------------------------------------------ init
 
-    # ------------------------------------------------------------------ invoke
-
-    @property
-    def started(self) -> bool:
-        return self._process is not None
-
-    def invoke(self, request: InvocationRequest) -> InvocationOutcome:
-        """Run one invocation to the end (response, error, timeout, crash or out of memory)."""
-        self.invocations += 1
-        events: list[str] = []
-        invoke_began = time.perf_counter()
-        cold = self._process is None
-        init_ms: float | None = None
-        try:
-            if cold:
-                result = self._initialise(request, events)
-                if result is _RETRY_INIT_IN_INVOKE:  # init ran past 10 s: retried under the function's timeout
-                    invoke_began = time.perf_counter()
-                    result = self._initialise(request, events)
-                if isinstance(result, InvocationOutcome):
-                    return result
-                init_ms = result
-            else:
-                self._thaw()
-            events.append(log_lines.start(request.request_id, self.spec.version))
-            outcome = self._run(request, events, invoke_began if init_ms is None and cold else None)
-        except BaseException:
-            # Interrupted (Ctrl-C in a notebook, the engine stopping): the runtime may still be busy with this
-            # request, so this environment must never serve another one.
-            self.dead = True
-            self._kill_process()
-            raise
-        outcome.cold_start = cold
-        if init_ms is not None:
-            outcome.report = _with_init(outcome.report, init_ms)
-            outcome.log_events[-1] = _report_line(outcome.report)
-        self._freeze()
-        self._trim_output()
-        self.last_used = time.monotonic()
+    def init(self, initialization_type: str = ON_DEMAND, *, limit_s: float | None = None) -> InitOutcome:
+        """The init phase on its own: start the runtime and wait until it asks for its first event, fails, or runs
+        past ``limit_s`` (on-demand: 10 s; ahead of time: 15 minutes). Returns its duration and log lines (INIT_START
+        first; INIT_REPORT when it failed, or when it ran ahead of any request, as AWS writes it for provisioned
+        concurrency and SnapStart). An environment initialised ahead of time is frozen until its first invocation."""
+        self.initialization_type = initialization_type
+        if limit_s is None:
+            limit_s = self.settings.init_limit_s if initialization_type == ON_DEMAND \
+                else aws_facts.PROVISIONED_INIT_LIMIT_S
+        outcome = self._start_runtime(limit_s, suppressed=False)
+        if outcome.ready and initialization_type != ON_DEMAND:
+            outcome.log_events.append(log_lines.init_report(outcome.init_ms))
+            self._freeze()
+        elif not outcome.ready:
+            self.dead = initialization_type != ON_DEMAND or outcome.status != "timeout"
         return outcome
 
-    def _trim_output(self) -> None:
-        """Start the output file afresh once it is large (everything in it has been read; the process is frozen)."""
-        try:
-            if self._output.tell() > _OUTPUT_TRIM_BYTES:
-                os.truncate(self._output_path, 0)
-                self._output.seek(0)
-        except (OSError, ValueError):
-            pass
-
-    def _initialise(self, request: InvocationRequest, events: list[str]) -> float | None | object:
-        """Start the runtime. Returns the Init Duration (None for a suppressed init), a failed outcome, or
-        ``_RETRY_INIT_IN_INVOKE`` when the init phase ran past its 10 s limit."""
-        suppressed = self._was_reset
+    def _start_runtime(self, limit_s: float, *, suppressed: bool) -> InitOutcome:
+        """Start the runtime; wait until it is ready, reports an init error, exits, or ``limit_s`` passes."""
+        events: list[str] = []
         if not suppressed:
             events.append(log_lines.init_start(runtime_version_string(self.spec.runtime), self.spec.region))
         began = time.perf_counter()
         try:
             self._start_process()
-        except OSError as exc:  # e.g. a bootstrap that is not executable
-            return self._failed_init(request, events, began, suppressed, platform_errors.INVALID_ENTRYPOINT, "error",
-                                     platform_errors.invalid_entrypoint_error(
-                                         request.request_id, self.settings.runtime_command(self.spec)[0], exc), 0)
-        limit = self.spec.timeout_s if suppressed else self.settings.init_limit_s
-        deadline = time.monotonic() + limit
+        except (OSError, UnsupportedRuntime) as exc:  # e.g. a bootstrap that is not executable, or no node
+            return self._failed_init(events, began, platform_errors.INVALID_ENTRYPOINT, "error",
+                                     self._entrypoint_error(exc), 0, suppressed)
+        deadline = time.monotonic() + limit_s
 
         def settled() -> bool:
             return self._ready_at is not None or self._init_error is not None or self._disconnected
@@ -460,41 +281,118 @@ class ExecutionEnvironment:
                 break
         events.extend(self._read_output())
         if self._ready_at is not None and self._init_error is None:
-            return None if suppressed else (self._ready_at - began) * 1000
+            return InitOutcome(True, (self._ready_at - began) * 1000, events)
         # The init phase failed: the runtime reported an error, exited, or ran out of time.
         if self._init_error is not None:
-            error_type, payload = self._init_error
-            status = "error"
+            error_type, body = self._init_error
+            status, payload = "error", (lambda request_id: body)
         elif time.monotonic() >= deadline:
-            if not suppressed:  # AWS retries an init that outran 10 s, in the invoke phase
-                self._kill_process()
-                events.extend(self._read_output())
-                events.append(log_lines.init_report((time.perf_counter() - began) * 1000, "init", "timeout", None))
-                self._was_reset = True
-                return _RETRY_INIT_IN_INVOKE
             error_type, status = platform_errors.TIMEOUT, "timeout"
-            payload = platform_errors.timeout_error(request.request_id, limit)
+            payload = (lambda request_id: platform_errors.timeout_error(request_id, limit_s))
         else:
             process = self._process
+            returncode = process.poll() if process else None
             error_type, status = platform_errors.EXIT, "error"
-            payload = platform_errors.exit_error(request.request_id, process.poll() if process else None)
+            payload = (lambda request_id: platform_errors.exit_error(request_id, returncode))
         self._kill_process()
         peak = self._probe.peak_rss_bytes() if self._probe else 0
-        return self._failed_init(request, events, began, suppressed, error_type, status, payload, peak)
+        return self._failed_init(events, began, error_type, status, payload, peak, suppressed)
 
-    def _failed_init(self, request: InvocationRequest, events: list[str], began: float, suppressed: bool,
-                     error_type: str, status: str, payload: bytes, peak: int) -> InvocationOutcome:
-        """The outcome of an invocation whose init phase failed; the environment is not used again."""
+    def _entrypoint_error(self, exc: Exception) -> Callable[[str], bytes]:
+        if isinstance(exc, UnsupportedRuntime):
+            message = str(exc)
+            return lambda request_id: platform_errors.platform_error(
+                platform_errors.INVALID_ENTRYPOINT, request_id, message)
+        program = self._program_name()
+        return lambda request_id: platform_errors.invalid_entrypoint_error(request_id, program, exc)
+
+    def _program_name(self) -> str:
+        try:
+            return self.settings.launcher.command(self.spec)[0]
+        except UnsupportedRuntime:
+            return self.spec.runtime
+
+    def _failed_init(self, events: list[str], began: float, error_type: str, status: str,
+                     payload: Callable[[str], bytes], peak: int, suppressed: bool) -> InitOutcome:
         init_ms = (time.perf_counter() - began) * 1000
         events.extend(self._read_output())
-        events.append(log_lines.init_report(init_ms, "invoke" if suppressed else "init", status, error_type))
+        # An init phase that outran its limit says only "timeout"; the invocation that retries it names the type.
+        named = None if status == "timeout" and not suppressed else error_type
+        events.append(log_lines.init_report(init_ms, "invoke" if suppressed else "init", status, named))
+        return InitOutcome(False, init_ms, events, error_type, status, payload, peak)
+
+    # ------------------------------------------------------------------ invoke
+
+    def invoke(self, request: InvocationRequest) -> InvocationOutcome:
+        """Run one invocation to the end (response, error, timeout, crash or out of memory). An environment that
+        has no runtime yet is initialised first (a cold start; after a reset, a suppressed init)."""
+        self.invocations += 1
+        events: list[str] = []
+        invoke_began = time.perf_counter()
+        cold = self._process is None
+        init_ms: float | None = None
+        suppressed_began: float | None = None
+        try:
+            if cold and self._was_reset:  # after a reset: a suppressed init, inside this invocation's timeout
+                suppressed_began = invoke_began
+                init = self._start_runtime(self.spec.timeout_s, suppressed=True)
+                events += init.log_events
+                if not init.ready:
+                    return self._init_failed_outcome(request, events, init, suppressed=True)
+            elif cold:
+                init = self.init(ON_DEMAND)
+                events += init.log_events
+                if not init.ready and init.status == "timeout":  # past 10 s: retried in the invoke phase
+                    self._was_reset = True
+                    suppressed_began = time.perf_counter()
+                    init = self._start_runtime(self.spec.timeout_s, suppressed=True)
+                    events += init.log_events
+                    if not init.ready:
+                        return self._init_failed_outcome(request, events, init, suppressed=True)
+                elif not init.ready:
+                    return self._init_failed_outcome(request, events, init, suppressed=False)
+                else:
+                    init_ms = init.init_ms
+            else:
+                self._thaw()
+            events.append(log_lines.start(request.request_id, self.spec.version))
+            outcome = self._run(request, events, suppressed_began)
+        except BaseException:
+            # Interrupted (Ctrl-C in a notebook, the engine stopping): the runtime may still be busy with this
+            # request, so this environment must never serve another one.
+            self.dead = True
+            self._kill_process()
+            raise
+        outcome.cold_start = cold
+        if init_ms is not None:
+            outcome.report = outcome.report.with_init(init_ms)
+            outcome.log_events[-1] = log_lines.report_line(outcome.report)
+        self._freeze()
+        self._trim_output()
+        return outcome
+
+    def _init_failed_outcome(self, request: InvocationRequest, events: list[str], init: InitOutcome, *,
+                             suppressed: bool) -> InvocationOutcome:
+        """The outcome of an invocation whose init phase failed; the environment is not used again."""
+        assert init.error_type is not None and init.status is not None
         events.append(log_lines.start(request.request_id, self.spec.version))
         events.append(log_lines.end(request.request_id))
-        report = self._make_report(request.request_id, init_ms, None, peak, status, error_type)
-        events.append(_report_line(report))
+        report = self._make_report(request.request_id, init.init_ms, None, init.peak_bytes, init.status,
+                                   init.error_type)
+        events.append(log_lines.report_line(report))
         self.dead = True  # the next invoke starts a fresh environment
-        return InvocationOutcome(request.request_id, payload, error_type, events, report, init_ms, 0.0, True,
-                                 self.id, self.log_stream_name)
+        payload = init.payload(request.request_id)
+        return InvocationOutcome(request.request_id, payload, init.error_type, events, report, init.init_ms, 0.0,
+                                 True, self.id, self.log_stream_name)
+
+    def _trim_output(self) -> None:
+        """Start the output file afresh once it is large (everything in it has been read; the process is frozen)."""
+        try:
+            if self._output.tell() > _OUTPUT_TRIM_BYTES:
+                os.truncate(self._output_path, 0)
+                self._output.seek(0)
+        except (OSError, ValueError):
+            pass
 
     def _run(self, request: InvocationRequest, events: list[str], began: float | None) -> InvocationOutcome:
         spec = self.spec
@@ -515,29 +413,30 @@ class ExecutionEnvironment:
         failure: tuple[str, bytes] | None = None  # (error type, payload) decided by the platform
         status = None
         while True:
-            if self._wait(lambda: slot.kind is not None or self._disconnected, min(deadline, time.monotonic() + _SLICE_S)):
+            if self._wait(lambda: slot.kind is not None or self._disconnected,
+                          min(deadline, time.monotonic() + _SLICE_S)):
                 if slot.kind is not None:
                     break
                 gone, returncode = self._process_gone()
                 if gone:
-                    failure, status = (platform_errors.EXIT, platform_errors.exit_error(request.request_id, returncode)), "error"
+                    failure, status = self._exit_failure(request, returncode), "error"
                     break
             else:
                 process = self._process
                 returncode = process.poll() if process is not None else None
                 if returncode is not None:
-                    failure = (platform_errors.EXIT, platform_errors.exit_error(request.request_id, returncode))
-                    status = "error"
+                    failure, status = self._exit_failure(request, returncode), "error"
                     break
             now = time.monotonic()
             elapsed_ms = (spec.timeout_s - (deadline - now)) * 1000
             cpu_ms = (self._probe.cpu_seconds() - cpu_before) * 1000
-            if now >= deadline or metering.modelled_duration_ms(elapsed_ms, cpu_ms, spec.memory_mb) >= spec.timeout_s * 1000:
-                failure, status = (platform_errors.TIMEOUT, platform_errors.timeout_error(request.request_id, spec.timeout_s)), "timeout"
+            if now >= deadline or \
+                    metering.modelled_duration_ms(elapsed_ms, cpu_ms, spec.memory_mb) >= spec.timeout_s * 1000:
+                failure, status = self._timeout_failure(request), "timeout"
                 break
             self._probe.peak_rss_bytes()
             if self._probe.rss_bytes() > limit_bytes:
-                failure, status = (platform_errors.OUT_OF_MEMORY, platform_errors.out_of_memory_error(request.request_id)), "error"
+                failure, status = self._memory_failure(request), "error"
                 break
         ended = slot.ended_at or time.perf_counter()
         started = began if began is not None else (slot.started_at or ended)
@@ -547,9 +446,9 @@ class ExecutionEnvironment:
         duration_ms = metering.modelled_duration_ms(measured_ms, cpu_ms, spec.memory_mb)
         if failure is None:
             if peak > limit_bytes:  # the kernel's own peak says the limit was crossed between two samples
-                failure, status = (platform_errors.OUT_OF_MEMORY, platform_errors.out_of_memory_error(request.request_id)), "error"
+                failure, status = self._memory_failure(request), "error"
             elif duration_ms >= spec.timeout_s * 1000:  # at this memory size's CPU share, AWS would have timed out
-                failure, status = (platform_errors.TIMEOUT, platform_errors.timeout_error(request.request_id, spec.timeout_s)), "timeout"
+                failure, status = self._timeout_failure(request), "timeout"
         if failure is not None:
             self._kill_process()  # handler code cannot catch this
             self._was_reset = True
@@ -569,9 +468,20 @@ class ExecutionEnvironment:
         events.append(log_lines.end(request.request_id))
         report = self._make_report(request.request_id, duration_ms, None, peak, status,
                                    error_type if status == "error" else None)
-        events.append(_report_line(report))
+        events.append(log_lines.report_line(report))
         return InvocationOutcome(request.request_id, payload, error_type, events, report, measured_ms, cpu_ms,
                                  False, self.id, self.log_stream_name)
+
+    @staticmethod
+    def _exit_failure(request: InvocationRequest, returncode: int | None) -> tuple[str, bytes]:
+        return platform_errors.EXIT, platform_errors.exit_error(request.request_id, returncode)
+
+    def _timeout_failure(self, request: InvocationRequest) -> tuple[str, bytes]:
+        return platform_errors.TIMEOUT, platform_errors.timeout_error(request.request_id, self.spec.timeout_s)
+
+    @staticmethod
+    def _memory_failure(request: InvocationRequest) -> tuple[str, bytes]:
+        return platform_errors.OUT_OF_MEMORY, platform_errors.out_of_memory_error(request.request_id)
 
     def _make_report(self, request_id: str, duration_ms: float, init_ms: float | None, peak_bytes: int,
                      status: str | None, error_type: str | None) -> log_lines.Report:
@@ -587,11 +497,6 @@ class ExecutionEnvironment:
         self._api.close()
         self._output.close()
         shutil.rmtree(self.directory, ignore_errors=True)
-
-    @property
-    def pid(self) -> int | None:
-        process = self._process
-        return process.pid if process else None
 
 
 class _EventQueue:
@@ -617,28 +522,3 @@ class _EventQueue:
             if item is None:
                 self._items.append(None)  # stay closed for any later reader
             return item
-
-
-def _with_init(report: log_lines.Report, init_ms: float) -> log_lines.Report:
-    billed = metering.billed_duration_ms(report.duration_ms, init_ms)
-    return log_lines.Report(report.request_id, report.duration_ms, billed, report.memory_size_mb,
-                            report.max_memory_used_mb, round(init_ms, 2), report.status, report.error_type)
-
-
-def _report_line(report: log_lines.Report) -> str:
-    return log_lines.report(report.request_id, report.duration_ms, report.billed_duration_ms, report.memory_size_mb,
-                            report.max_memory_used_mb, report.init_duration_ms, report.status, report.error_type)
-
-
-# Variables an environment inherits from the engine's process: what an interpreter needs to start, nothing else.
-_INHERITED = ("PATH", "SYSTEMROOT", "WINDIR", "COMSPEC", "PATHEXT", "HOME", "USERPROFILE", "LD_LIBRARY_PATH",
-              "DYLD_LIBRARY_PATH", "VIRTUAL_ENV", "PYENV_VERSION", "LC_ALL")
-
-
-def decode_error(payload: bytes) -> dict:
-    """The error document a failed invocation returned (empty if the payload is not one)."""
-    try:
-        value = json.loads(payload)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}

@@ -15,6 +15,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from .metering import billed_duration_ms
+
 
 def init_start(runtime_version: str, region: str) -> str:
     """The first line of every new execution environment."""
@@ -30,9 +32,15 @@ def end(request_id: str) -> str:
     return f"END RequestId: {request_id}"
 
 
-def init_report(init_ms: float, phase: str, status: str, error_type: str | None) -> str:
-    """Written when the init phase fails (a successful on-demand init writes no INIT_REPORT)."""
-    line = f"INIT_REPORT Init Duration: {init_ms:.2f} ms\tPhase: {phase}\tStatus: {status}"
+def init_report(init_ms: float, phase: str | None = None, status: str | None = None,
+                error_type: str | None = None) -> str:
+    """Written when the init phase fails, and after every init ahead of a request (provisioned concurrency,
+    SnapStart); a successful on-demand init writes none."""
+    line = f"INIT_REPORT Init Duration: {init_ms:.2f} ms"
+    if phase:
+        line += f"\tPhase: {phase}"
+    if status:
+        line += f"\tStatus: {status}"
     return line + (f"\tError Type: {error_type}" if error_type else "")
 
 
@@ -66,6 +74,17 @@ class Report:
     @property
     def cold_start(self) -> bool:
         return self.init_duration_ms is not None
+
+    def with_init(self, init_ms: float) -> Report:
+        """The same invocation after an on-demand init: Init Duration added, and billed (since August 2025)."""
+        return Report(self.request_id, self.duration_ms, billed_duration_ms(self.duration_ms, init_ms),
+                      self.memory_size_mb, self.max_memory_used_mb, round(init_ms, 2), self.status, self.error_type)
+
+
+def report_line(figures: Report) -> str:
+    """The REPORT line of these figures."""
+    return report(figures.request_id, figures.duration_ms, figures.billed_duration_ms, figures.memory_size_mb,
+                  figures.max_memory_used_mb, figures.init_duration_ms, figures.status, figures.error_type)
 
 
 _FIELD = re.compile(r"([A-Za-z ]+): ([^\t]+)")

@@ -7,13 +7,14 @@ On AWS, CPU is allocated in proportion to memory: 1,769 MB is the equivalent of 
 engine measures, for each invocation, the wall time and the CPU time the environment's process really used, and
 models the Duration AWS would report:
 
-    share          = min(memory_mb / 1769, 1.0)        # a single-threaded Python handler uses at most one vCPU
+    share          = min(memory_mb / MB_PER_VCPU, 1.0)       # a single-threaded Python handler uses at most one vCPU
     modelled wall  = measured wall + cpu_seconds * (1 / share - 1)
 
 Waiting (I/O, sleep, calls to other services) is not slowed; only the CPU part is stretched. At 1,769 MB and above
 the model changes nothing for single-threaded code. The timeout is enforced against this modelled time, and the
 runtime client's ``context.get_remaining_time_in_millis()`` counts down on the same modelled clock (its own copy of
-the rule, in ``client.py``), so a handler that watches its remaining time stops before the platform stops it. It assumes one laptop core is worth one Lambda vCPU; the raw
+the rule, in ``client.py``; ``MB_PER_VCPU`` itself lives in ``helpers/aws_facts.py``), so a handler that watches its
+remaining time stops before the platform stops it. It assumes one laptop core is worth one Lambda vCPU; the raw
 measured time is kept next to the modelled one (``measured_ms``) so notebooks can show both.
 """
 
@@ -21,18 +22,12 @@ from __future__ import annotations
 
 import math
 
-MB_PER_VCPU = 1769
-MAX_VCPUS = 6
+from helpers.aws_facts import MB_PER_VCPU
 
 
 def cpu_share(memory_mb: int) -> float:
     """Fraction of one vCPU a function of this memory size gets (capped at 1.0 for single-threaded code)."""
     return min(memory_mb / MB_PER_VCPU, 1.0)
-
-
-def vcpus(memory_mb: int) -> float:
-    """vCPU equivalents at this memory size (AWS: proportional to memory, up to 6 at 10,240 MB)."""
-    return min(memory_mb / MB_PER_VCPU, MAX_VCPUS)
 
 
 def modelled_duration_ms(measured_ms: float, cpu_ms: float, memory_mb: int) -> float:

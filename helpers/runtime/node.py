@@ -17,10 +17,8 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .environment import FunctionSpec
+from .spec import FunctionSpec
 
 NODE_CLIENT = Path(__file__).with_name("node_client.mjs")
 NODE_DOWNLOAD_URL = "https://nodejs.org/en/download"
@@ -69,7 +67,7 @@ def runtime_version_string(node: str | None = None) -> str:
     """What INIT_START names as the runtime version: the Node.js that really runs the code.
 
     AWS writes ``nodejs:20.v101`` (the runtime's major version, then AWS's own release number). Like
-    ``environment.runtime_version_string`` for Python, the part after ``v`` here is the real interpreter's: node
+    ``launch.runtime_version_string`` for Python, the part after ``v`` here is the real interpreter's: node
     20.20.2 is ``nodejs:20.v20.2``.
     """
     node = node or locate_node()

@@ -20,13 +20,14 @@ OUT_OF_MEMORY = "Runtime.OutOfMemory"
 INVALID_ENTRYPOINT = "Runtime.InvalidEntrypoint"
 
 
-def _platform_error(error_type: str, request_id: str, detail: str) -> bytes:
+def platform_error(error_type: str, request_id: str, detail: str) -> bytes:
+    """The error document the platform answers with, for one request."""
     document = {"errorType": error_type, "errorMessage": f"RequestId: {request_id} Error: {detail}"}
     return json.dumps(document, separators=(",", ":")).encode()  # written by the platform (Go): compact JSON
 
 
 def timeout_error(request_id: str, timeout_s: float) -> bytes:
-    return _platform_error(TIMEOUT, request_id, f"Task timed out after {timeout_s:.2f} seconds")
+    return platform_error(TIMEOUT, request_id, f"Task timed out after {timeout_s:.2f} seconds")
 
 
 def exit_reason(returncode: int | None) -> str:
@@ -39,17 +40,17 @@ def exit_reason(returncode: int | None) -> str:
 
 
 def exit_error(request_id: str, returncode: int | None) -> bytes:
-    return _platform_error(EXIT, request_id, exit_reason(returncode))
+    return platform_error(EXIT, request_id, exit_reason(returncode))
 
 
 def invalid_entrypoint_error(request_id: str, program: str, error: OSError) -> bytes:
     """The runtime's program could not be started (missing, or not executable)."""
     reason = (error.strerror or str(error)).lower()
-    return _platform_error(INVALID_ENTRYPOINT, request_id, f"fork/exec {program}: {reason}")
+    return platform_error(INVALID_ENTRYPOINT, request_id, f"fork/exec {program}: {reason}")
 
 
 def out_of_memory_error(request_id: str) -> bytes:
-    return _platform_error(OUT_OF_MEMORY, request_id, "Runtime exited with error: signal: killed")
+    return platform_error(OUT_OF_MEMORY, request_id, "Runtime exited with error: signal: killed")
 
 
 #: Go's names for signals, which the platform prints ("signal: killed").

@@ -4,8 +4,8 @@ scheduled rules fire on the workbook clock.
 moto stores rules and targets and matches event patterns, but cannot send to a Lambda target, lets disabled rules
 deliver, and never fires a schedule (``../shared/reference/moto-notes.md`` §3.3, §4). Here:
 
-* ``deliver(rule, event)`` sends an event to a rule's targets: Lambda targets through the asynchronous queue
-  (EventBridge invokes Lambda asynchronously), the others (SQS, logs, ...) through moto;
+* ``LambdaTargets.deliver(rule, event)`` sends an event to a rule's Lambda targets through the asynchronous queue
+  (EventBridge invokes Lambda asynchronously); moto sends to the others (SQS, logs, ...);
 * ``Scheduler`` checks every enabled scheduled rule once a workbook minute and fires those that are due.
 """
 
@@ -13,33 +13,27 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 from helpers.clock import WorkbookClock
-from helpers.runtime.environment import InvocationRequest
-
-from .schedule import ScheduleExpressionError, fires_at, parse_schedule
+from helpers.event_sources import scheduled_event
+from helpers.lambda_service import arns
+from helpers.lambda_service.errors import JsonRESTError
+from helpers.lambda_service.invoke_api import new_request_id
+from helpers.lambda_service.ports import AsyncSubmitter, FunctionDirectory
+from helpers.lambda_service.resource_policy import allows
+from helpers.moto_seam.events import send_to_other_targets
+from helpers.moto_seam.state import MotoState
+from helpers.moto_seam.views import RuleView
+from helpers.runtime.spec import InvocationRequest
+from helpers.schedule import ScheduleExpressionError, fires_at, parse_schedule
 
 log = logging.getLogger(__name__)
 
 
-def iso_time(moment: datetime | float) -> str:
-    """EventBridge's event time format: 2026-11-22T08:00:00Z."""
-    if not isinstance(moment, datetime):
-        moment = datetime.fromtimestamp(moment, timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def scheduled_event(rule: Any, moment: datetime) -> dict[str, Any]:
-    """The event a scheduled rule sends (the shape lives in helpers/event_builder.py)."""
-    from helpers.event_builder import scheduled_event as build
-
-    return build(rule.arn, account_id=rule.account_id, region=rule.region_name, time=moment)
-
-
-def target_payload(target: dict[str, Any], event: dict[str, Any]) -> str:
+def target_payload(target: Mapping[str, Any], event: Mapping[str, Any]) -> str:
     """What a target receives: the event, or the target's constant Input, or its InputTransformer's result."""
     if target.get("Input"):
         return target["Input"]
@@ -48,84 +42,74 @@ def target_payload(target: dict[str, Any], event: dict[str, Any]) -> str:
         from moto.events.utils import EventTemplateParser
 
         result = EventTemplateParser.parse(input_template=transformer.get("InputTemplate"),
-                                           input_paths_map=transformer.get("InputPathsMap", {}), event=event)
+                                           input_paths_map=transformer.get("InputPathsMap", {}), event=dict(event))
         return result if isinstance(result, str) else json.dumps(result)
     return json.dumps(event)
 
 
-def deliver(rule: Any, event: dict[str, Any], engine: Any, send_others: Any) -> int:
-    """Send ``event`` to every target of ``rule``; return how many Lambda functions it was queued for."""
-    from moto.awslambda.utils import get_backend as lambda_backend
+class LambdaTargets:
+    """Delivers events that matched a rule to the rule's Lambda targets, asynchronously, as EventBridge does."""
 
-    lambda_targets = [target for target in rule.targets if ":lambda:" in target["Arn"]]
-    others = [target for target in rule.targets if ":lambda:" not in target["Arn"]]
-    if others:
-        send_others(others, event)
-    for target in lambda_targets:
-        region = target["Arn"].split(":")[3]
-        try:
-            function = lambda_backend(rule.account_id, region).get_function(target["Arn"])
-        except Exception:  # noqa: BLE001 - a deleted function: EventBridge counts a failed invocation, no more
-            log.info("EventBridge rule %s: target %s does not exist", rule.name, target["Arn"])
-            continue
-        from helpers.lambda_service.resource_policy import allows
+    def __init__(self, directory: FunctionDirectory, queue: AsyncSubmitter) -> None:
+        self._directory = directory
+        self._queue = queue
 
-        if not allows(function, "events.amazonaws.com", rule.arn, rule.account_id):
-            # AWS: the invocation fails (a FailedInvocations metric) and the event is dropped; add_permission fixes it
-            log.warning("EventBridge rule %s may not invoke %s: its resource-based policy has no statement for "
-                        "events.amazonaws.com (add_permission)", rule.name, function.function_name)
-            continue
-        request = InvocationRequest(str(uuid.uuid4()), target_payload(target, event).encode(), function.function_arn)
-        engine.invoke_in_background(function, request)
-    return len(lambda_targets)
+    def deliver(self, rule: RuleView, event: Mapping[str, Any]) -> None:
+        for target in rule.targets:
+            if ":lambda:" not in target["Arn"]:
+                continue
+            try:
+                function = self._directory.function(target["Arn"], account_id=rule.account_id,
+                                                    region=arns.region_of(target["Arn"]))
+            except JsonRESTError:  # a deleted function: EventBridge counts a failed invocation, no more
+                log.info("EventBridge rule %s: target %s does not exist", rule.name, target["Arn"])
+                continue
+            if not allows(function, "events.amazonaws.com", rule.arn, rule.account_id):
+                # AWS: the invocation fails (a FailedInvocations metric) and the event is dropped; add_permission
+                # fixes it
+                log.warning("EventBridge rule %s may not invoke %s: its resource-based policy has no statement for "
+                            "events.amazonaws.com (add_permission)", rule.name, function.name)
+                continue
+            self._queue.submit(function, InvocationRequest(new_request_id(), target_payload(target, event).encode(),
+                                                           function.arn))
 
 
 class Scheduler:
     """Fires EventBridge scheduled rules on the workbook clock, checking once every workbook minute."""
 
-    def __init__(self, clock: WorkbookClock, engine: Any, send_others: Any) -> None:
+    def __init__(self, clock: WorkbookClock, state: MotoState, targets: LambdaTargets) -> None:
         self.clock = clock
-        self.engine = engine
-        self.send_others = send_others
-        self.fired: list[tuple[str, str]] = []  # (rule name, event time), for notebooks and tests
+        self._state = state
+        self._targets = targets
         self._created: dict[str, datetime] = {}  # rule ARN -> when the scheduler first saw it (rate origin)
+        self._stopped = False
         first_minute = (int(clock.now()) // 60 + 1) * 60
         clock.call_at(first_minute, self._tick)
 
-    def rule_created(self, rule: Any) -> None:
+    def rule_created(self, rule_arn: str) -> None:
         """Remember when a scheduled rule was (re)defined: rate schedules count from then."""
-        self._created[rule.arn] = datetime.fromtimestamp(self.clock.now(), timezone.utc)
+        self._created[rule_arn] = datetime.fromtimestamp(self.clock.now(), timezone.utc)
+
+    def stop(self) -> None:
+        self._stopped = True
 
     def _tick(self, due: float) -> None:
+        if self._stopped:
+            return
         moment = datetime.fromtimestamp(due, timezone.utc)
         try:
-            for rule in _scheduled_rules():
+            for rule in self._state.scheduled_rules():
                 self._maybe_fire(rule, moment)
         finally:
             self.clock.call_at(due + 60, self._tick)
 
-    def _maybe_fire(self, rule: Any, moment: datetime) -> None:
+    def _maybe_fire(self, rule: RuleView, moment: datetime) -> None:
         try:
-            schedule = parse_schedule(rule.scheduled_expression)
+            schedule = parse_schedule(rule.scheduled_expression or "")
         except ScheduleExpressionError:
             return
         created = self._created.setdefault(rule.arn, moment)
         if fires_at(schedule, moment, created):
-            self.fired.append((rule.name, iso_time(moment)))
-            deliver(rule, scheduled_event(rule, moment), self.engine, lambda targets, event: self.send_others(
-                rule, targets, event))
-
-
-def _scheduled_rules() -> list[Any]:
-    """Enabled rules with a schedule, in every account and region that exists in the local AWS."""
-    from moto.events.models import events_backends
-
-    from .moto_state import existing_backends
-
-    rules = []
-    for _, _, backend in existing_backends(events_backends):
-        bus = backend.event_buses.get("default")
-        if bus is not None:
-            rules += [rule for rule in list(bus.rules.values())
-                      if rule.scheduled_expression and rule.state == "ENABLED" and rule.targets]
-    return rules
+            event = scheduled_event(rule.arn, account_id=rule.account_id, region=rule.region, time=moment)
+            send_to_other_targets(rule, event)
+            self._targets.deliver(rule, event)

@@ -20,78 +20,95 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 import uuid
 from datetime import datetime, timezone
 from typing import Any
 
-from helpers.runtime.environment import InvocationRequest
+from boto3.dynamodb.types import TypeDeserializer
 
-DEFAULT_BATCH_SIZE = 100
-RETRY_DELAY_S = 0.5  # between attempts at a failing batch (real seconds at time scale 1)
+from helpers import aws_facts
+from helpers.clock import WorkbookClock
+from helpers.event_sources import dynamodb_stream_record
+from helpers.lambda_service import arns
+from helpers.lambda_service.async_invocations import iso_millis
+from helpers.lambda_service.invoke_api import new_request_id
+from helpers.lambda_service.ports import Destinations, FunctionDirectory, Invoker
+from helpers.moto_seam.state import MotoState
+from helpers.moto_seam.views import MappingView, StreamRecord
+from helpers.runtime.spec import InvocationOutcome, InvocationRequest
+
+from .batch_failures import failed_item_ids
+from .mapping_watch import MappingWatch
+
+RETRY_DELAY_S = 0.5  # between attempts at a failing batch (workbook seconds: real seconds at time scale 1)
+IDLE_POLL_S = 0.1
 log = logging.getLogger(__name__)
 
 
 class StreamPollers:
     """Runs a poller for every DynamoDB Streams event source mapping in the local AWS."""
 
-    def __init__(self, engine: Any) -> None:
-        self.engine = engine
-        self._workers: dict[str, threading.Thread] = {}
-        self._stopped = threading.Event()
+    def __init__(self, state: MotoState, directory: FunctionDirectory, invoker: Invoker, clock: WorkbookClock,
+                 destinations: Destinations) -> None:
+        self._state = state
+        self._directory = directory
+        self._invoker = invoker
+        self._clock = clock
+        self._destinations = destinations
+        self._positions: dict[str, int] = {}  # mapping uuid -> where its poller starts
         self.stats: dict[str, dict[str, Any]] = {}  # mapping uuid -> counts and iterator age, for notebooks/tests
-        threading.Thread(target=self._watch, name="stream-mappings", daemon=True).start()
+        self._watch = MappingWatch(state, "dynamodb", "stream-poller", wanted=lambda mapping: 1, worker=self._poll,
+                                   started=self._new_mapping)
 
     def stop(self) -> None:
-        self._stopped.set()
+        self._watch.stop()
 
-    def _watch(self) -> None:
-        while not self._stopped.wait(0.2):
-            for mapping in _stream_mappings():
-                if mapping.uuid not in self._workers:
-                    table = _table_for(mapping.event_source_arn)
-                    start = 0 if (mapping.starting_position or "TRIM_HORIZON") == "TRIM_HORIZON" or table is None \
-                        else len(table.stream_shard.items)
-                    self.stats[mapping.uuid] = {"batches": 0, "records": 0, "retries": 0, "to_destination": 0,
-                                                "iterator_age_s": 0.0}
-                    worker = threading.Thread(target=self._poll, args=(mapping.uuid, start), daemon=True,
-                                              name=f"stream-poller-{mapping.uuid[:8]}")
-                    self._workers[mapping.uuid] = worker
-                    worker.start()
+    def _new_mapping(self, mapping: MappingView) -> None:
+        length = self._state.stream_length(mapping.event_source_arn)
+        latest = (mapping.starting_position or "TRIM_HORIZON") != "TRIM_HORIZON"
+        self._positions[mapping.uuid] = length if latest and length is not None else 0
+        self.stats[mapping.uuid] = {"batches": 0, "records": 0, "retries": 0, "to_destination": 0,
+                                    "iterator_age_s": 0.0}
 
-    def _poll(self, mapping_uuid: str, position: int) -> None:
-        while not self._stopped.is_set():
-            mapping = _find_mapping(mapping_uuid)
+    def _poll(self, mapping_uuid: str, index: int) -> None:
+        position = self._positions.pop(mapping_uuid, 0)
+        stopped = self._watch.stopped
+        while not stopped.is_set():
+            mapping = self._state.mapping(mapping_uuid)
             if mapping is None:
                 return
-            table = _table_for(mapping.event_source_arn)
-            if not mapping.enabled or table is None or table.stream_shard is None:
-                time.sleep(0.1)
+            if not mapping.enabled:
+                time.sleep(IDLE_POLL_S)
                 continue
-            records = table.stream_shard.items[position:position + (mapping.batch_size or DEFAULT_BATCH_SIZE)]
+            records = self._state.stream_records(mapping.event_source_arn, position,
+                                                 mapping.batch_size or aws_facts.STREAM_DEFAULT_BATCH_SIZE)
             stats = self.stats[mapping_uuid]
-            stats["iterator_age_s"] = _age_s(records[0], self.engine.clock.now()) if records else 0.0
+            stats["iterator_age_s"] = _age_s(records[0], self._clock.now()) if records else 0.0
             if not records:
-                time.sleep(0.1)
+                time.sleep(IDLE_POLL_S)
                 continue
             try:
-                position += self._deliver(mapping, table, records)
+                position += self._deliver(mapping, records)
             except Exception:  # noqa: BLE001 - the local AWS stopping under it
                 log.debug("stream poller for %s", mapping_uuid, exc_info=True)
-                time.sleep(0.1)
+                time.sleep(IDLE_POLL_S)
 
-    def _deliver(self, mapping: Any, table: Any, batch: list[Any]) -> int:
+    def _deliver(self, mapping: MappingView, batch: list[StreamRecord]) -> int:
         """Deliver one batch to the end (success, isolated, or sent to the destination); return records consumed."""
         stats = self.stats[mapping.uuid]
         attempts = 0
         consumed = 0
-        while batch and not self._stopped.is_set():
-            outcome = self._invoke(mapping, table, batch)
+        while batch and not self._watch.stopped.is_set():
+            current = self._state.mapping(mapping.uuid)  # settings updated while a batch is retried apply at once
+            if current is None:
+                return consumed
+            mapping = current
+            outcome = self._invoke(mapping, batch)
             attempts += 1
             stats["batches"] += 1
             if outcome.error_type is None:
-                failed_at = self._first_failure(mapping, outcome.payload, batch)
+                failed_at = _first_failure(mapping, outcome.payload, batch)
                 if failed_at == len(batch):
                     stats["records"] += len(batch)
                     return consumed + len(batch)
@@ -101,77 +118,72 @@ class StreamPollers:
                     batch = batch[failed_at:]
             elif mapping.bisect_on_error and len(batch) > 1:
                 half = len(batch) // 2
-                return consumed + self._deliver(mapping, table, batch[:half]) + self._deliver(mapping, table, batch[half:])
+                return consumed + self._deliver(mapping, batch[:half]) + self._deliver(mapping, batch[half:])
             retries = mapping.max_retry_attempts if mapping.max_retry_attempts is not None else -1
-            max_age = mapping.max_record_age if mapping.max_record_age is not None else -1
-            too_old = max_age != -1 and _age_s(batch[0], self.engine.clock.now()) > max_age
-            if (retries != -1 and attempts > retries) or too_old:
-                self._to_destination(mapping, table, batch, attempts,
-                                     "RetryAttemptsExhausted" if retries != -1 and attempts > retries
-                                     else "RecordAgeExceeded")
+            max_age = mapping.max_record_age_s if mapping.max_record_age_s is not None else -1
+            exhausted = retries != -1 and attempts > retries
+            too_old = max_age != -1 and _age_s(batch[0], self._clock.now()) > max_age
+            if exhausted or too_old:
+                self._to_destination(mapping, batch, attempts,
+                                     "RetryAttemptsExhausted" if exhausted else "RecordAgeExceeded")
                 stats["to_destination"] += len(batch)
                 return consumed + len(batch)
             stats["retries"] += 1
-            stats["iterator_age_s"] = _age_s(batch[0], self.engine.clock.now())
-            time.sleep(RETRY_DELAY_S / self.engine.clock.time_scale)  # the shard waits: nothing behind it moves
+            stats["iterator_age_s"] = _age_s(batch[0], self._clock.now())
+            time.sleep(RETRY_DELAY_S / self._clock.time_scale)  # the shard waits: nothing behind it moves
         return consumed
 
-    def _invoke(self, mapping: Any, table: Any, batch: list[Any]) -> Any:
-        from moto.awslambda.utils import get_backend
+    def _invoke(self, mapping: MappingView, batch: list[StreamRecord]) -> InvocationOutcome:
+        stream_arn = mapping.event_source_arn
+        function = self._directory.function(mapping.function_arn, account_id=arns.account_of(stream_arn),
+                                            region=arns.region_of(stream_arn))
+        table_arn, _ = self._state.stream_names(stream_arn)
+        event = {"Records": [lambda_record(record, table_arn, stream_arn) for record in batch]}
+        return self._invoker.invoke(function, InvocationRequest(new_request_id(), json.dumps(event).encode(),
+                                                                function.arn))
 
-        region, account = mapping.event_source_arn.split(":")[3], mapping.event_source_arn.split(":")[4]
-        function = get_backend(account, region).get_function(mapping.function_arn)
-        event = {"Records": [_lambda_record(record, table, mapping.event_source_arn) for record in batch]}
-        request = InvocationRequest(str(uuid.uuid4()), json.dumps(event).encode(), function.function_arn)
-        return self.engine.invoke(function, request)
-
-    @staticmethod
-    def _first_failure(mapping: Any, payload: bytes, batch: list[Any]) -> int | None:
-        """Index of the first record to retry (len(batch) if none); None if the response fails the whole batch."""
-        if "ReportBatchItemFailures" not in (mapping.function_response_types or []):
-            return len(batch)
-        from .sqs_poller import failed_message_ids
-
-        sequence_numbers = [record.record["dynamodb"]["SequenceNumber"] for record in batch]
-        failed = failed_message_ids(payload, sequence_numbers)
-        if failed is None:
-            return None
-        if not failed:
-            return len(batch)
-        return min(sequence_numbers.index(number) for number in failed)
-
-    def _to_destination(self, mapping: Any, table: Any, batch: list[Any], attempts: int, condition: str) -> None:
-        destination = ((mapping.destination_config or {}).get("OnFailure") or {}).get("Destination")
+    def _to_destination(self, mapping: MappingView, batch: list[StreamRecord], attempts: int,
+                        condition: str) -> None:
+        destination = mapping.on_failure_destination
         if not destination:
             log.info("stream mapping %s: dropped a batch of %d after %d attempts", mapping.uuid, len(batch), attempts)
             return
         first, last = batch[0].record["dynamodb"], batch[-1].record["dynamodb"]
+        _, shard_id = self._state.stream_names(mapping.event_source_arn)
         record = {
             "requestContext": {"requestId": str(uuid.uuid4()), "functionArn": mapping.function_arn,
                                "condition": condition, "approximateInvokeCount": attempts},
             "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
             "version": "1.0",
-            "timestamp": datetime.fromtimestamp(self.engine.clock.now(), timezone.utc)
-            .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "timestamp": iso_millis(self._clock.now()),
             "DDBStreamBatchInfo": {
-                "shardId": table.stream_shard.id, "startSequenceNumber": first["SequenceNumber"],
+                "shardId": shard_id, "startSequenceNumber": first["SequenceNumber"],
                 "endSequenceNumber": last["SequenceNumber"],
-                "approximateArrivalOfFirstRecord": _iso(first["ApproximateCreationDateTime"]),
-                "approximateArrivalOfLastRecord": _iso(last["ApproximateCreationDateTime"]),
+                "approximateArrivalOfFirstRecord": iso_millis(_as_datetime(first["ApproximateCreationDateTime"])),
+                "approximateArrivalOfLastRecord": iso_millis(_as_datetime(last["ApproximateCreationDateTime"])),
                 "batchSize": len(batch), "streamArn": mapping.event_source_arn},
         }
         try:
-            self.engine.async_invocations.send_to(destination, json.dumps(record))
+            self._destinations.send(destination, json.dumps(record))
         except Exception:  # noqa: BLE001
             log.warning("could not send stream batch information to %s", destination, exc_info=True)
 
 
-def _lambda_record(record: Any, table: Any, stream_arn: str) -> dict[str, Any]:
-    """moto's stream record in the shape Lambda delivers (helpers/event_builder.py keeps that shape)."""
-    from boto3.dynamodb.types import TypeDeserializer
+def _first_failure(mapping: MappingView, payload: bytes, batch: list[StreamRecord]) -> int | None:
+    """Index of the first record to retry (len(batch) if none); None if the response fails the whole batch."""
+    if "ReportBatchItemFailures" not in mapping.function_response_types:
+        return len(batch)
+    sequence_numbers = [record.sequence_number for record in batch]
+    failed = failed_item_ids(payload, sequence_numbers)
+    if failed is None:
+        return None
+    if not failed:
+        return len(batch)
+    return min(sequence_numbers.index(number) for number in failed)
 
-    from helpers.event_builder import dynamodb_stream_record
 
+def lambda_record(record: StreamRecord, table_arn: str, stream_arn: str) -> dict[str, Any]:
+    """A stream record in the shape Lambda delivers it."""
     plain = TypeDeserializer()
     data = record.record["dynamodb"]
 
@@ -179,9 +191,10 @@ def _lambda_record(record: Any, table: Any, stream_arn: str) -> dict[str, Any]:
         return {key: plain.deserialize(value) for key, value in data[name].items()} if name in data else None
 
     built = dynamodb_stream_record(record.record["eventName"], image("Keys"), new_image=image("NewImage"),
-                                   old_image=image("OldImage"), table_arn=table.table_arn,
+                                   old_image=image("OldImage"), table_arn=table_arn,
                                    sequence_number=data["SequenceNumber"], stream_view_type=data["StreamViewType"],
-                                   region=stream_arn.split(":")[3], time=_as_datetime(data["ApproximateCreationDateTime"]))
+                                   region=arns.region_of(stream_arn),
+                                   time=_as_datetime(data["ApproximateCreationDateTime"]))
     built["eventSourceARN"] = stream_arn
     return built
 
@@ -192,36 +205,7 @@ def _as_datetime(value: Any) -> datetime:
     return datetime.fromtimestamp(float(value), timezone.utc)
 
 
-def _iso(value: Any) -> str:
-    return _as_datetime(value).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _age_s(record: Any, now: float) -> float:
+def _age_s(record: StreamRecord, now: float) -> float:
     """How old a record is on the workbook clock (``cloud.clock.advance`` ages records, as waiting would)."""
     created = _as_datetime(record.record["dynamodb"]["ApproximateCreationDateTime"]).timestamp()
     return max(now - created, 0.0)
-
-
-def _stream_mappings() -> list[Any]:
-    from moto.awslambda.models import lambda_backends
-
-    from .moto_state import existing_backends
-
-    return [mapping for _, _, backend in existing_backends(lambda_backends)
-            for mapping in list(backend._event_source_mappings.values())
-            if ":dynamodb:" in mapping.event_source_arn and "/stream/" in mapping.event_source_arn]
-
-
-def _find_mapping(mapping_uuid: str) -> Any:
-    return next((mapping for mapping in _stream_mappings() if mapping.uuid == mapping_uuid), None)
-
-
-def _table_for(stream_arn: str) -> Any:
-    from moto.dynamodb.models import dynamodb_backends
-
-    _, _, _, region, account, _ = stream_arn.split(":", 5)
-    table_name = stream_arn.split(":table/", 1)[1].split("/stream/", 1)[0]
-    try:
-        return dynamodb_backends[account][region].get_table(table_name)
-    except Exception:  # noqa: BLE001 - deleted
-        return None

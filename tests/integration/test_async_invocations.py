@@ -37,7 +37,7 @@ def starts_in_log(logs_client, name: str) -> list[str]:
 
 def play_out_retries(cloud) -> None:
     """Let the first attempt run, then jump over both retry delays (one and two minutes)."""
-    assert cloud.engine.wait_for_background(20)
+    assert cloud.wait_for_background(20)
     cloud.clock.advance(60)
     cloud.clock.advance(120)
 
@@ -78,7 +78,7 @@ def cloud_function_arn(cloud, name: str) -> str:
 def test_retries_wait_one_then_two_minutes_of_workbook_time(lambda_client, logs_client, deploy, cloud):
     name = deploy("faults.raise_error")
     lambda_client.invoke(FunctionName=name, InvocationType="Event")
-    assert cloud.engine.wait_for_background(20)
+    assert cloud.wait_for_background(20)
     assert len(starts_in_log(logs_client, name)) == 1
     cloud.clock.advance(59)
     assert len(starts_in_log(logs_client, name)) == 1  # not yet
@@ -96,7 +96,7 @@ def test_success_goes_to_the_on_success_destination(lambda_client, deploy, cloud
     lambda_client.put_function_event_invoke_config(FunctionName=name,
                                                    DestinationConfig={"OnSuccess": {"Destination": arn}})
     lambda_client.invoke(FunctionName=name, InvocationType="Event", Payload=b'{"name": "Ada"}')
-    assert cloud.engine.wait_for_background(20)
+    assert cloud.wait_for_background(20)
     record = json.loads(receive_all(url)[0]["Body"])
     assert record["requestContext"]["condition"] == "Success"
     assert record["requestContext"]["approximateInvokeCount"] == 1
@@ -155,5 +155,5 @@ def test_s3_notifications_are_asynchronous(lambda_client, logs_client, deploy, c
     started = time.monotonic()
     s3.put_object(Bucket=bucket, Key="in/photo.jpg", Body=b"x")
     assert time.monotonic() - started < 2  # the handler sleeps 10 s (its default); the upload does not wait
-    assert cloud.engine.wait_for_background(30)
+    assert cloud.wait_for_background(30)
     assert len(starts_in_log(logs_client, name)) >= 1

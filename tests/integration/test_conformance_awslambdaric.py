@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from helpers.lambda_service.engine import default_runtime_command
+from helpers.runtime.launch import python_command
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux") or importlib.util.find_spec("awslambdaric") is None,
@@ -45,12 +45,12 @@ def with_awslambdaric(cloud):
         if spec.function_name in chosen:
             started_with_ric.append(spec.function_name)
             return [sys.executable, "-m", "awslambdaric", spec.handler]
-        return default_runtime_command(spec)
+        return python_command(spec)
 
-    saved = cloud.engine.runtime_command
-    cloud.engine.runtime_command = command
+    saved = cloud.launcher.python_command
+    cloud.launcher.python_command = command
     yield chosen
-    cloud.engine.runtime_command = saved
+    cloud.launcher.python_command = saved
 
 
 started_with_ric: list[str] = []

@@ -84,7 +84,7 @@ def test_bisection_isolates_a_failing_record(lambda_client, logs_client, deploy,
         FunctionName=name, EventSourceArn=stream_arn, StartingPosition="TRIM_HORIZON", BatchSize=8,
         BisectBatchOnFunctionError=True, MaximumRetryAttempts=1,
         DestinationConfig={"OnFailure": {"Destination": queue_arn}})
-    wait_for(lambda: cloud.engine.stream_pollers.stats.get(mapping["UUID"], {}).get("to_destination") == 1)
+    wait_for(lambda: cloud.stream_pollers.stats.get(mapping["UUID"], {}).get("to_destination") == 1)
     wait_for(lambda: len(received(logs_client, name)) == 7)
     assert sorted(key for _, key, _ in received(logs_client, name)) == [f"k{i}" for i in range(8) if i != 5]
     (message,) = sqs.receive_message(QueueUrl=queue_url)["Messages"]
@@ -103,9 +103,9 @@ def test_a_failing_batch_blocks_the_shard_while_it_is_retried(lambda_client, log
     dynamodb.put_item(TableName=table_name, Item={"pk": {"S": "good"}})
     mapping = lambda_client.create_event_source_mapping(FunctionName=name, EventSourceArn=stream_arn,
                                                         StartingPosition="TRIM_HORIZON", BatchSize=1)
-    wait_for(lambda: cloud.engine.stream_pollers.stats.get(mapping["UUID"], {}).get("retries", 0) >= 3)
+    wait_for(lambda: cloud.stream_pollers.stats.get(mapping["UUID"], {}).get("retries", 0) >= 3)
     assert received(logs_client, name) == []  # "good" waits behind "bad": the shard is blocked
-    assert cloud.engine.stream_pollers.stats[mapping["UUID"]]["iterator_age_s"] > 1.0  # and the iterator ages
+    assert cloud.stream_pollers.stats[mapping["UUID"]]["iterator_age_s"] > 1.0  # and the iterator ages
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
 
 
@@ -116,7 +116,7 @@ def test_latest_starts_after_the_mapping(lambda_client, logs_client, deploy, tab
     dynamodb.put_item(TableName=table_name, Item={"pk": {"S": "before"}})
     mapping = lambda_client.create_event_source_mapping(FunctionName=name, EventSourceArn=stream_arn,
                                                         StartingPosition="LATEST")
-    wait_for(lambda: mapping["UUID"] in cloud.engine.stream_pollers.stats)
+    wait_for(lambda: mapping["UUID"] in cloud.stream_pollers.stats)
     dynamodb.put_item(TableName=table_name, Item={"pk": {"S": "after"}})
     wait_for(lambda: len(received(logs_client, name)) == 1)
     assert received(logs_client, name)[0][1] == "after"
@@ -136,7 +136,7 @@ def test_records_age_on_the_workbook_clock(lambda_client, logs_client, deploy, t
     mapping = lambda_client.create_event_source_mapping(
         FunctionName=name, EventSourceArn=stream_arn, StartingPosition="TRIM_HORIZON", BatchSize=1,
         MaximumRecordAgeInSeconds=60, DestinationConfig={"OnFailure": {"Destination": queue_arn}})
-    wait_for(lambda: cloud.engine.stream_pollers.stats.get(mapping["UUID"], {}).get("retries", 0) >= 1)
+    wait_for(lambda: cloud.stream_pollers.stats.get(mapping["UUID"], {}).get("retries", 0) >= 1)
     assert received(logs_client, name) == []  # blocked behind "bad", far younger than 60 s
     cloud.clock.advance(61)
     wait_for(lambda: [pk for _, pk, _ in received(logs_client, name)] == ["good"])  # "bad" was given up

@@ -41,7 +41,7 @@ def test_a_daily_schedule_fires_at_exactly_the_expected_times_over_a_simulated_w
     start = cloud.clock.datetime()
     started = time.monotonic()
     cloud.clock.advance(7 * 24 * 3600)
-    assert cloud.engine.wait_for_background(30)
+    assert cloud.wait_for_background(30)
     seconds = time.monotonic() - started
     times = sorted(event["time"] for event in recorded_events(logs_client, name))
     print(f"a simulated week in {seconds:.1f} s: {len(times)} invocations, at {times}")
@@ -55,7 +55,7 @@ def test_a_daily_schedule_fires_at_exactly_the_expected_times_over_a_simulated_w
 
 
 def _daily_at_eight_after(start: datetime, days: int) -> list[datetime]:
-    from helpers.triggers.schedule import next_fire_times
+    from helpers.schedule import next_fire_times
 
     return next_fire_times("cron(0 8 * * ? *)", start, days)
 
@@ -66,12 +66,12 @@ def test_a_rate_schedule_counts_from_its_creation(deploy, logs_client, events_cl
     events_client.put_rule(Name=rule, ScheduleExpression="rate(5 minutes)")
     target(events_client, rule, name, cloud)
     cloud.clock.advance(31 * 60)
-    assert cloud.engine.wait_for_background(30)
+    assert cloud.wait_for_background(30)
     times = sorted(datetime.strptime(e["time"], "%Y-%m-%dT%H:%M:%SZ") for e in recorded_events(logs_client, name))
     assert len(times) == 6 and {(b - a).total_seconds() for a, b in zip(times, times[1:])} == {300}
     events_client.disable_rule(Name=rule)
     cloud.clock.advance(15 * 60)
-    assert cloud.engine.wait_for_background(30)
+    assert cloud.wait_for_background(30)
     assert len(recorded_events(logs_client, name)) == 6  # a disabled schedule does not fire
     events_client.remove_targets(Rule=rule, Ids=["t"])
     events_client.delete_rule(Name=rule)
@@ -97,7 +97,7 @@ def test_put_events_reach_lambda_targets_of_matching_enabled_rules(deploy, logs_
         {"Source": "shop.returns", "DetailType": "OrderPlaced", "Detail": json.dumps({"id": "o-3", "total": 900})},
     ])
     assert answer["FailedEntryCount"] == 0
-    assert cloud.engine.wait_for_background(30)
+    assert cloud.wait_for_background(30)
     (event,) = recorded_events(logs_client, name)
     assert event["detail"] == {"id": "o-1", "total": 250} and event["detail-type"] == "OrderPlaced"
     assert event["account"] == cloud.account_id and event["region"] == cloud.region
@@ -105,7 +105,7 @@ def test_put_events_reach_lambda_targets_of_matching_enabled_rules(deploy, logs_
     events_client.disable_rule(Name=rule)
     events_client.put_events(Entries=[{"Source": "shop.orders", "DetailType": "OrderPlaced",
                                        "Detail": json.dumps({"id": "o-4", "total": 500})}])
-    assert cloud.engine.wait_for_background(30)
+    assert cloud.wait_for_background(30)
     assert len(recorded_events(logs_client, name)) == 1  # disabled rules deliver nothing
 
 
@@ -116,7 +116,7 @@ def test_a_target_without_the_functions_permission_gets_nothing(deploy, logs_cli
     events_client.put_rule(Name=rule, EventPattern=json.dumps({"source": ["shop.orders"]}))
     events_client.put_targets(Rule=rule, Targets=[{"Id": "t", "Arn": function_arn(cloud, name)}])
     events_client.put_events(Entries=[{"Source": "shop.orders", "DetailType": "X", "Detail": "{}"}])
-    assert cloud.engine.wait_for_background(30)
+    assert cloud.wait_for_background(30)
     assert recorded_events(logs_client, name) == []
 
 
@@ -126,7 +126,7 @@ def test_a_schedule_only_rule_takes_no_put_events(deploy, logs_client, events_cl
     events_client.put_rule(Name=rule, ScheduleExpression="cron(0 3 * * ? *)")
     target(events_client, rule, name, cloud)
     events_client.put_events(Entries=[{"Source": "anything", "DetailType": "X", "Detail": "{}"}])
-    assert cloud.engine.wait_for_background(30)
+    assert cloud.wait_for_background(30)
     assert recorded_events(logs_client, name) == []
     events_client.remove_targets(Rule=rule, Ids=["t"])
     events_client.delete_rule(Name=rule)

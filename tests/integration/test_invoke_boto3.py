@@ -62,7 +62,7 @@ def test_event_returns_202_at_once_and_runs_in_the_background(lambda_client, log
     assert time.monotonic() - started < 2.5  # the handler sleeps 3 s; the 202 does not wait for it
     assert response["StatusCode"] == 202
     assert response["Payload"].read() == b""
-    assert cloud.engine.wait_for_background(15)
+    assert cloud.wait_for_background(15)
     streams = logs_client.describe_log_streams(logGroupName=f"/aws/lambda/{name}")["logStreams"]
     events = logs_client.get_log_events(logGroupName=f"/aws/lambda/{name}",
                                         logStreamName=streams[0]["logStreamName"])["events"]

@@ -71,7 +71,7 @@ def test_s3_events_have_aws_shape_and_filters(lambda_client, logs_client, deploy
     s3.put_object(Bucket=bucket, Key="in/my photo.jpg", Body=b"12345")
     s3.put_object(Bucket=bucket, Key="in/notes.txt", Body=b"x")  # suffix does not match
     s3.put_object(Bucket=bucket, Key="out/other.jpg", Body=b"x")  # prefix does not match
-    assert cloud.engine.wait_for_background(30)
+    assert cloud.wait_for_background(30)
     (event,) = recorded_events(logs_client, name)
     (record,) = event["Records"]
     assert record["eventSource"] == "aws:s3" and record["eventName"] == "ObjectCreated:Put"
@@ -99,7 +99,7 @@ def test_sns_fans_out_with_filter_policies_and_real_attributes(lambda_client, lo
                 MessageAttributes={"size": {"DataType": "String", "StringValue": "small"}})
     sns.publish(TopicArn=topic, Message="big order",
                 MessageAttributes={"size": {"DataType": "String", "StringValue": "big"}})
-    assert cloud.engine.wait_for_background(30)
+    assert cloud.wait_for_background(30)
     got_all = sorted(event["Records"][0]["Sns"]["Message"] for event in recorded_events(logs_client, everything))
     got_big = [event["Records"][0]["Sns"]["Message"] for event in recorded_events(logs_client, only_big)]
     assert got_all == ["big order", "small order"] and got_big == ["big order"]
@@ -119,7 +119,7 @@ def test_a_subscription_to_a_deleted_function_does_not_break_publishing(lambda_c
     subscribe(sns, lambda_client, topic, alive, cloud)
     lambda_client.delete_function(FunctionName=doomed)
     sns.publish(TopicArn=topic, Message="still delivered")
-    assert cloud.engine.wait_for_background(30)
+    assert cloud.wait_for_background(30)
     assert [event["Records"][0]["Sns"]["Message"] for event in recorded_events(logs_client, alive)] == [
         "still delivered"]
 
@@ -133,5 +133,5 @@ def test_sns_needs_the_functions_permission(lambda_client, logs_client, deploy, 
     subscribe(sns, lambda_client, topic, allowed, cloud)
     sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn(cloud, forgotten))
     sns.publish(TopicArn=topic, Message="hello")
-    assert cloud.engine.wait_for_background(30)
+    assert cloud.wait_for_background(30)
     assert len(recorded_events(logs_client, allowed)) == 1 and recorded_events(logs_client, forgotten) == []

@@ -1,4 +1,4 @@
-"""helpers/notebook.py and helpers/events.py: what notebook cells call."""
+"""helpers/notebook.py and helpers/event_sources/samples.py: what notebook cells call."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 
 import helpers
-from helpers.events import event_names, load_event
+from helpers.event_sources import event_names, load_event
 from helpers.notebook import show, show_source
 
 

@@ -12,8 +12,8 @@ import uuid
 import psutil
 import pytest
 
-from helpers.runtime.environment import (EnvironmentSettings, ExecutionEnvironment, FunctionSpec, InvocationRequest,
-                                         python_runtime_command)
+from helpers.runtime.environment import EnvironmentSettings, ExecutionEnvironment
+from helpers.runtime.spec import FunctionSpec, InvocationRequest
 from helpers.runtime.log_lines import parse_report
 
 
@@ -27,8 +27,7 @@ def make_env(tmp_path):
         (code / "fn.py").write_text(source)
         spec = FunctionSpec("fn", "arn:aws:lambda:us-east-1:123456789012:function:fn", "$LATEST", "us-east-1",
                             "123456789012", "python3.12", "fn.handler", memory_mb, timeout_s, {}, code)
-        settings = EnvironmentSettings(tmp_path / "work", "http://127.0.0.1:9", python_runtime_command,
-                                       init_limit_s=init_limit_s)
+        settings = EnvironmentSettings(tmp_path / "work", "http://127.0.0.1:9", init_limit_s=init_limit_s)
         env = ExecutionEnvironment(spec, settings)
         made.append(env)
         return env

@@ -113,7 +113,7 @@ def test_parse_report_returns_none_for_other_lines(line):
 def test_init_start_names_the_program_that_runs_the_code():
     import sys
 
-    from helpers.runtime.environment import runtime_version_string
+    from helpers.runtime.launch import runtime_version_string
 
     assert runtime_version_string("python3.12") == f"python:{sys.version_info.major}.{sys.version_info.minor}" \
                                                    f".v{sys.version_info.micro}"

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-EVENTS_DIR = Path(__file__).resolve().parent.parent / "events"
+EVENTS_DIR = Path(__file__).resolve().parents[2] / "events"
 
 
 def event_names() -> list[str]:

@@ -1,4 +1,4 @@
-"""helpers/triggers/sqs_poller.py: AWS's rules for what a partial batch response means."""
+"""helpers/triggers/batch_failures.py: AWS's rules for what a partial batch response means."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from helpers.triggers.sqs_poller import failed_message_ids
+from helpers.triggers.batch_failures import failed_item_ids
 
 IDS = ["m1", "m2", "m3"]
 
@@ -14,12 +14,12 @@ IDS = ["m1", "m2", "m3"]
 @pytest.mark.parametrize("payload", [b"", b"null", b"{}", b'{"batchItemFailures": []}',
                                      b'{"batchItemFailures": null}', b'""'])
 def test_success_shapes(payload):
-    assert failed_message_ids(payload, IDS) == set()
+    assert failed_item_ids(payload, IDS) == set()
 
 
 def test_listed_failures():
     payload = json.dumps({"batchItemFailures": [{"itemIdentifier": "m2"}, {"itemIdentifier": "m3"}]}).encode()
-    assert failed_message_ids(payload, IDS) == {"m2", "m3"}
+    assert failed_item_ids(payload, IDS) == {"m2", "m3"}
 
 
 @pytest.mark.parametrize("payload", [
@@ -29,4 +29,4 @@ def test_listed_failures():
     b'{"batchItemFailures": "m1"}',
 ])
 def test_complete_failure_shapes(payload):
-    assert failed_message_ids(payload, IDS) is None
+    assert failed_item_ids(payload, IDS) is None

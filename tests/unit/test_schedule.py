@@ -1,4 +1,4 @@
-"""helpers/triggers/schedule.py: AWS's rate and cron rules, and when a schedule fires."""
+"""helpers/schedule.py: AWS's rate and cron rules, and when a schedule fires."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from helpers.triggers.schedule import Rate, ScheduleExpressionError, fires_at, next_fire_times, parse_schedule
+from helpers.schedule import Rate, ScheduleExpressionError, fires_at, next_fire_times, parse_schedule
 
 UTC = timezone.utc
 SUNDAY = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)  # 22 November 2026 is a Sunday

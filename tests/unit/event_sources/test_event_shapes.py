@@ -1,4 +1,4 @@
-"""helpers/event_builder.py: AWS's event shapes, fresh ids and times per call, and events/*.json kept in step."""
+"""helpers/event_sources/: AWS's event shapes, fresh ids and times per call, and events/*.json kept in step."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.event_builder import (
+from helpers.event_sources import (
     api_gateway_rest_event,
     dynamodb_stream_event,
     dynamodb_stream_record,
@@ -24,7 +24,7 @@ from helpers.event_builder import (
 )
 
 UTC = timezone.utc
-EVENTS_DIR = Path(__file__).resolve().parents[2] / "events"
+EVENTS_DIR = Path(__file__).resolve().parents[3] / "events"
 FIXED = datetime(2026, 11, 22, 8, 0, 0, tzinfo=UTC)
 FIXED_EPOCH_MS = 1_795_334_400_000
 TOPIC = "arn:aws:sns:us-east-1:123456789012:orders"
@@ -512,7 +512,7 @@ def test_event_files_hold_what_they_promise():
 
 
 def test_sqs_records():
-    from helpers.event_builder import sqs_event, sqs_record
+    from helpers.event_sources import sqs_event, sqs_record
 
     record = sqs_record("m-1", "handle-1", "hello", queue_arn="arn:aws:sqs:eu-west-1:123456789012:orders",
                         receive_count=3, message_attributes={"kind": {"DataType": "String", "StringValue": "x"}})

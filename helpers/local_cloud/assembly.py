@@ -1,0 +1,89 @@
+"""The composition root: builds every part of one local AWS's data plane and hands each its collaborators.
+
+    clock ── the workbook clock, for everything that waits
+    state ── the one reader of moto (functions, layers, logs, queues, streams, rules, APIs)
+    engine ── pools of execution environments (made by a factory, with the launcher and settings)
+    queue ── Lambda's asynchronous queue, sending to destinations
+    invoke API ── Invoke, for boto3 and ``helpers.invoke``
+    front door, scheduler, SQS and stream pollers ── the triggers
+    seam ── moto's patched methods, bound to all of the above
+
+Nothing finds another part by looking it up: each gets what it needs here. ``CloudParts.stop`` stops them in the
+reverse order.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers import moto_seam
+from helpers.clock import WorkbookClock
+from helpers.lambda_service.async_invocations import AsyncInvocations
+from helpers.lambda_service.code_store import CodeStore
+from helpers.lambda_service.destinations import BotoDestinations
+from helpers.lambda_service.engine import LambdaEngine
+from helpers.lambda_service.invoke_api import InvokeAPI
+from helpers.lambda_service.specs import SpecBuilder
+from helpers.moto_seam import MotoState, Seam
+from helpers.runtime.environment import EnvironmentSettings, ExecutionEnvironment
+from helpers.runtime.launch import Launcher
+from helpers.runtime.spec import FunctionSpec
+from helpers.triggers.eventbridge import LambdaTargets, Scheduler
+from helpers.triggers.http_front_door import FrontDoor
+from helpers.triggers.sqs_poller import SQSPollers
+from helpers.triggers.stream_poller import StreamPollers
+
+
+@dataclass
+class CloudParts:
+    """Every running part of one local AWS's data plane (rebuilt by a reset; moto's server stays)."""
+
+    workdir: Path
+    clock: WorkbookClock
+    state: MotoState
+    engine: LambdaEngine
+    queue: AsyncInvocations
+    invoke_api: InvokeAPI
+    front_door: FrontDoor
+    scheduler: Scheduler
+    sqs_pollers: SQSPollers
+    stream_pollers: StreamPollers
+
+    def stop(self) -> None:
+        """Stop every part: triggers first, then the queue, the environments, the clock; remove the files."""
+        for trigger in (self.sqs_pollers, self.stream_pollers, self.front_door, self.scheduler):
+            trigger.stop()
+        self.queue.stop()
+        self.engine.shutdown()
+        self.clock.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def build(*, workdir: Path, endpoint_url: str, credentials: Mapping[str, str], launcher: Launcher,
+          idle_timeout_s: float, time_scale: float) -> CloudParts:
+    """Build and wire every part, and plug them into moto."""
+    clock = WorkbookClock(time_scale)
+    state = MotoState()
+    settings = EnvironmentSettings(workdir, endpoint_url, launcher, dict(credentials))
+
+    def new_environment(spec: FunctionSpec) -> ExecutionEnvironment:
+        return ExecutionEnvironment(spec, settings)
+
+    engine = LambdaEngine(environments=new_environment, specs=SpecBuilder(CodeStore(workdir / "code"), state),
+                          logs=state, clock=clock, idle_timeout_s=idle_timeout_s)
+    destinations = BotoDestinations(endpoint_url, credentials)
+    queue = AsyncInvocations(engine, state, destinations, clock)
+    invoke_api = InvokeAPI(state, engine, queue)
+    front_door = FrontDoor(state, state, engine)
+    lambda_targets = LambdaTargets(state, queue)
+    scheduler = Scheduler(clock, state, lambda_targets)
+    sqs_pollers = SQSPollers(state, state, engine, clock)
+    stream_pollers = StreamPollers(state, state, engine, clock, destinations)
+    moto_seam.install(Seam(state=state, invoke_api=invoke_api, engine=engine, queue=queue, clock=clock,
+                           addresses=front_door, schedules=scheduler, rule_targets=lambda_targets,
+                           registry=moto_seam.REGISTRY))
+    return CloudParts(workdir, clock, state, engine, queue, invoke_api, front_door, scheduler, sqs_pollers,
+                      stream_pollers)

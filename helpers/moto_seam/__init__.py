@@ -1,0 +1,41 @@
+"""Where the workbook plugs into moto (pinned: moto 5.2.5): every patch of moto, one module per service.
+
+moto stays the control plane (functions, versions, aliases, layers, queues, tables, rules, APIs); the workbook's
+data plane runs the code. Each module below declares its hooks in ``registry.REGISTRY``; ``install(seam)`` puts
+them all in place, bound to the collaborators the composition root hands over (``parts.Seam``), and
+``uninstall()`` gives moto its own methods back. ``state.MotoState`` is the one reader of moto's state for the
+rest of the workbook. ``tests/unit/moto_seam/`` fails loudly if any hooked callable moves in a moto upgrade.
+
+    lambda_invoke       the Invoke API and the choke points moto's services call
+    lambda_functions    functions, versions, layers, permissions, URLs: AWS's validation and rules
+    lambda_mappings     event source mappings: Lambda's checks, and off moto's inline path
+    s3, sns, events     notifications, subscriptions and rules that deliver to Lambda
+    sqs, dynamodb       queues that stay fast when deep; stream records on the workbook clock
+    apigateway          HTTP APIs on the front door, and quick-create
+"""
+
+from __future__ import annotations
+
+from . import apigateway, dynamodb, events, lambda_functions, lambda_invoke, lambda_mappings, s3, sns, sqs  # noqa: F401
+from .parts import Seam
+from .registry import REGISTRY, Patch
+from .state import MotoState
+
+MOTO_VERSION = "5.2.5"
+
+__all__ = ["MOTO_VERSION", "REGISTRY", "MotoState", "Patch", "Seam", "install", "patches", "uninstall"]
+
+
+def install(seam: Seam) -> None:
+    """Put every hook in moto's place, bound to ``seam`` (a new seam replaces the previous one)."""
+    REGISTRY.install(seam)
+
+
+def uninstall() -> None:
+    """Give moto its own methods back."""
+    REGISTRY.uninstall()
+
+
+def patches() -> tuple[Patch, ...]:
+    """Every moto callable the workbook replaces."""
+    return REGISTRY.patches

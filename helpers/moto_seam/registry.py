@@ -1,0 +1,126 @@
+"""The registry of every moto callable the workbook replaces, and of the originals, so they can be put back.
+
+A hook is a plain function whose first parameter is the ``Seam`` (the collaborators the composition root hands
+over); moto calls it with its own arguments. ``install(seam)`` binds every hook to that seam and puts it in moto's
+place; ``uninstall()`` restores what was there.
+
+    @REGISTRY.method(LambdaBackend, "delete_function")
+    def delete_function(seam, backend, function_name, qualifier=None): ...
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Key = tuple[Any, str]  # (class or module, attribute name)
+
+
+@dataclass(frozen=True)
+class Patch:
+    """One replaced callable: where it lives in moto, the hook, and how moto calls it."""
+
+    owner: Any
+    name: str
+    hook: Callable[..., Any]
+    kind: str  # "method" (called on an instance), "property", "static" (a staticmethod) or "function" (a module's)
+
+    @property
+    def key(self) -> Key:
+        return (self.owner, self.name)
+
+    @property
+    def label(self) -> str:
+        return f"{getattr(self.owner, '__name__', self.owner)}.{self.name}"
+
+
+class PatchRegistry:
+    """Every patch, declared once at import; installed for one seam at a time."""
+
+    def __init__(self) -> None:
+        self._patches: dict[Key, Patch] = {}
+        self._saved: dict[Key, Any] = {}  # the raw attribute that was there (a staticmethod stays one)
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ declaring
+
+    def method(self, owner: Any, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Declare a hook for ``owner.name``, a method moto calls on an instance (the hook gets seam, self, ...)."""
+        return self._declare(owner, name, "method")
+
+    def static(self, owner: Any, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Declare a hook for a staticmethod ``owner.name`` (the hook gets seam, then moto's arguments)."""
+        return self._declare(owner, name, "static")
+
+    def getter(self, owner: Any, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Declare a hook for a read-only property ``owner.name`` (the hook gets seam, self)."""
+        return self._declare(owner, name, "property")
+
+    def function(self, module: Any, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Declare a hook for a module-level function (the hook gets seam, then moto's arguments)."""
+        return self._declare(module, name, "function")
+
+    def _declare(self, owner: Any, name: str, kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def register(hook: Callable[..., Any]) -> Callable[..., Any]:
+            patch = Patch(owner, name, hook, kind)
+            if patch.key in self._patches:
+                raise ValueError(f"{patch.label} is patched twice")
+            self._patches[patch.key] = patch
+            return hook
+        return register
+
+    @property
+    def patches(self) -> tuple[Patch, ...]:
+        return tuple(self._patches.values())
+
+    # ------------------------------------------------------------------ installing
+
+    def install(self, seam: Any) -> None:
+        """Put every hook, bound to ``seam``, in moto's place (a new seam replaces the previous one)."""
+        with self._lock:
+            for patch in self._patches.values():
+                if patch.key not in self._saved:
+                    self._saved[patch.key] = inspect.getattr_static(patch.owner, patch.name)
+                setattr(patch.owner, patch.name, _bind(patch, seam))
+
+    def uninstall(self) -> None:
+        """Give moto its own callables back."""
+        with self._lock:
+            for (owner, name), raw in self._saved.items():
+                setattr(owner, name, raw)
+            self._saved.clear()
+
+    @property
+    def installed(self) -> bool:
+        return bool(self._saved)
+
+    def original(self, owner: Any, name: str) -> Callable[..., Any]:
+        """moto's own callable (a function: call it with ``self`` first for a method or a property)."""
+        raw = self._saved.get((owner, name)) or inspect.getattr_static(owner, name)
+        if isinstance(raw, staticmethod):
+            return raw.__func__
+        return raw.fget if isinstance(raw, property) else raw
+
+
+def _bind(patch: Patch, seam: Any) -> Any:
+    hook = patch.hook
+
+    if patch.kind == "method":
+        @functools.wraps(hook)
+        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            return hook(seam, self, *args, **kwargs)
+        return method
+    if patch.kind == "property":
+        return property(functools.wraps(hook)(lambda self: hook(seam, self)))
+
+    @functools.wraps(hook)
+    def plain(*args: Any, **kwargs: Any) -> Any:
+        return hook(seam, *args, **kwargs)
+    return staticmethod(plain) if patch.kind == "static" else plain
+
+
+REGISTRY = PatchRegistry()

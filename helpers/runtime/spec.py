@@ -1,0 +1,75 @@
+"""What the runtime layer is handed and what it hands back: a function version to run, one request, one outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import log_lines
+
+ON_DEMAND = "on-demand"
+PROVISIONED = "provisioned-concurrency"
+SNAP_START = "snap-start"
+INITIALIZATION_TYPES = (ON_DEMAND, PROVISIONED, SNAP_START)
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """What an execution environment runs: one version of one function, frozen when the environment starts."""
+
+    function_name: str
+    function_arn: str  # unqualified
+    version: str  # "$LATEST" or "1", "2", ...
+    region: str
+    account_id: str
+    runtime: str
+    handler: str
+    memory_mb: int
+    timeout_s: int
+    variables: Mapping[str, str]
+    code_dir: Path
+    opt_dir: Path | None = None
+    fingerprint: str = ""
+
+    @property
+    def log_group_name(self) -> str:
+        return f"/aws/lambda/{self.function_name}"
+
+
+@dataclass
+class InvocationRequest:
+    request_id: str
+    payload: bytes
+    invoked_function_arn: str
+    client_context: str | None = None  # the decoded JSON text of X-Amz-Client-Context
+    trace_id: str = ""
+
+
+@dataclass
+class InvocationOutcome:
+    """Everything one invocation produced: the payload, the error if any, its log events and its figures."""
+
+    request_id: str
+    payload: bytes
+    error_type: str | None  # None on success
+    log_events: list[str]
+    report: log_lines.Report
+    measured_ms: float  # raw wall time of the invoke phase, on this machine
+    cpu_ms: float  # CPU time the handler's process used during it
+    cold_start: bool
+    environment_id: str
+    log_stream_name: str
+
+
+@dataclass
+class InitOutcome:
+    """What an init phase produced: ready (with its measured duration) or failed, and the log lines it wrote."""
+
+    ready: bool
+    init_ms: float
+    log_events: list[str]
+    error_type: str | None = None
+    status: str | None = None  # "error" | "timeout" when it failed
+    payload: Callable[[str], bytes] = lambda request_id: b""  # the error document for a request, when it failed
+    peak_bytes: int = 0
