@@ -52,7 +52,7 @@ def main() -> None:
 
     import helpers
     from helpers import local_cloud
-    from helpers.packaging import zip_files
+    from helpers.deploy.packaging import zip_files
 
     cloud = local_cloud.start()
     lam = boto3.client("lambda")

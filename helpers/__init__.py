@@ -4,7 +4,9 @@ The names a notebook needs, imported lazily so ``import helpers`` stays cheap:
 
     start_local_cloud(), stop_local_cloud(), reset_local_cloud()   the local AWS (helpers.local_cloud)
     invoke(name, payload)                                           invoke and read the result (helpers.lambda_invoke)
-    package_handler("hello")                                        a deployment zip (helpers.packaging)
+    package_handler("hello")                                        a deployment zip (helpers.deploy.packaging)
+    execution_role("my-role")                                       a role Lambda may assume (helpers.deploy.roles)
+    deploy_function("hello", "hello.handler", zip_bytes, ...)       create or update, and wait (helpers.deploy.functions)
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ _EXPORTS = {
     "invoke": ("helpers.lambda_invoke", "invoke"),
     "Invocation": ("helpers.lambda_invoke", "Invocation"),
     "LambdaAPIError": ("helpers.lambda_invoke", "LambdaAPIError"),
-    "package_handler": ("helpers.packaging", "package_handler"),
-    "zip_files": ("helpers.packaging", "zip_files"),
+    "package_handler": ("helpers.deploy.packaging", "package_handler"),
+    "zip_files": ("helpers.deploy.packaging", "zip_files"),
+    "execution_role": ("helpers.deploy.roles", "execution_role"),
+    "deploy_function": ("helpers.deploy.functions", "deploy_function"),
 }
 __all__ = sorted(_EXPORTS)
 

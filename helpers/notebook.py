@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from helpers import local_cloud
 from helpers.lambda_invoke import Invocation
@@ -23,20 +24,33 @@ def wait_for_background(timeout_s: float = 30.0) -> bool:
 
 
 def show_source(module: str, function: str | None = None) -> None:
-    """Print a handler module from handlers/, or just one of its functions."""
+    """Print a handler module from handlers/ (``"hello"``) or a workbook module (``"helpers.deploy.functions"``),
+    or just one of its functions (or classes)."""
     import ast
 
-    from helpers.packaging import handler_path
-
-    source = handler_path(module).read_text(encoding="utf-8")
+    source = _source_path(module).read_text(encoding="utf-8")
     if function is None:
         print(source)
         return
     for node in ast.parse(source).body:
-        if isinstance(node, ast.FunctionDef) and node.name == function:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == function:
             print(ast.get_source_segment(source, node))
             return
     print(f"{module} has no function {function!r}")
+
+
+def _source_path(module: str) -> Path:
+    """The file of a module in handlers/, of a path, or of a module of the workbook's own ``helpers`` package."""
+    if module == "helpers" or module.startswith("helpers."):
+        from importlib.util import find_spec
+
+        spec = find_spec(module)
+        if spec is None or spec.origin is None:
+            raise FileNotFoundError(f"No module {module!r} in helpers/")
+        return Path(spec.origin)
+    from helpers.deploy.packaging import handler_path
+
+    return handler_path(module)
 
 
 def show(result: Invocation, *, logs: bool = True) -> None:

@@ -67,7 +67,8 @@ def check_engine() -> CheckResult:
 
         from helpers import local_cloud
         from helpers.lambda_invoke import invoke
-        from helpers.packaging import zip_files
+        from helpers.deploy.packaging import zip_files
+        from helpers.deploy.roles import execution_role
 
         cloud = local_cloud.start()
         name = "workbook-setup-check"
@@ -76,7 +77,7 @@ def check_engine() -> CheckResult:
             lam.delete_function(FunctionName=name)
         except lam.exceptions.ResourceNotFoundException:
             pass
-        role = _role_arn()
+        role = execution_role("workbook-setup-check")
         lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="check.handler",
                             Code={"ZipFile": zip_files({"check.py": "def handler(event, context):\n    return 'ok'\n"})})
         result = invoke(name)
@@ -90,21 +91,6 @@ def check_engine() -> CheckResult:
                            "Run `python workbook.py test` in a terminal and report what fails.")
     return CheckResult("Lambda engine", True, f"local AWS at {cloud.endpoint_url}; a cold start took "
                                               f"{result.report.init_duration_ms:.0f} ms of init")
-
-
-def _role_arn() -> str:
-    import json
-
-    import boto3
-
-    iam = boto3.client("iam")
-    try:
-        return iam.get_role(RoleName="workbook-setup-check")["Role"]["Arn"]
-    except iam.exceptions.NoSuchEntityException:
-        trust = {"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-        return iam.create_role(RoleName="workbook-setup-check",
-                               AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
 
 
 def all_checks() -> list[CheckResult]:

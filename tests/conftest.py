@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
 
 from helpers import local_cloud
-from helpers.packaging import package_handler, zip_files
-
-TRUST_POLICY = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+from helpers.deploy import deploy_function, execution_role, package_handler, zip_files
 
 
 @pytest.fixture(scope="session")
@@ -38,11 +34,7 @@ def logs_client(cloud):
 
 @pytest.fixture(scope="session")
 def role_arn(cloud) -> str:
-    import boto3
-
-    iam = boto3.client("iam")
-    return iam.create_role(RoleName=f"test-role-{uuid.uuid4().hex[:8]}",
-                           AssumeRolePolicyDocument=json.dumps(TRUST_POLICY))["Role"]["Arn"]
+    return execution_role(f"test-role-{uuid.uuid4().hex[:8]}")
 
 
 @pytest.fixture
@@ -57,9 +49,7 @@ def deploy(lambda_client, role_arn) -> Iterator[Callable[..., str]]:
                 **config) -> str:
         name = name or f"fn-{uuid.uuid4().hex[:12]}"
         code = zip_files(files) if files is not None else package_handler(source or handler.split(".")[0])
-        config.setdefault("Runtime", "python3.12")
-        lambda_client.create_function(FunctionName=name, Role=role_arn, Handler=handler, Code={"ZipFile": code},
-                                      **config)
+        deploy_function(name, handler, code, role_arn=role_arn, **config)
         created.append(name)
         return name
 

@@ -37,7 +37,7 @@ UPPER_ALNUM = string.ascii_uppercase + string.digits
 
 # ---------------------------------------------------------------------------------------------- ids and times
 
-_seeded: ContextVar[random.Random | None] = ContextVar("event_builder_seeded", default=None)
+_seeded: ContextVar[random.Random | None] = ContextVar("event_sources_seeded", default=None)
 
 
 @contextmanager

@@ -83,7 +83,7 @@ PREDICTION_HINTS = {
 
 def play_out_scenario(lambda_client: Any, role_arn: str, name: str) -> dict[str, dict[str, str]]:
     """The scenario of exercise 2, for real; returns what each qualifier runs with."""
-    from helpers.packaging import zip_files
+    from helpers.deploy.packaging import zip_files
 
     lambda_client.create_function(FunctionName=name, Runtime="python3.12", Role=role_arn, Handler="predict.handler",
                                   Code={"ZipFile": zip_files({"predict.py": PREDICT_SOURCE})},

@@ -84,17 +84,9 @@ CHECK_ROLE = "workbook-checks-role"
 
 def check_role_arn() -> str:
     """The execution role of the functions a check deploys for itself (made on first use)."""
-    import json
+    from helpers.deploy.roles import execution_role
 
-    import boto3
-
-    iam = boto3.client("iam")
-    try:
-        return iam.get_role(RoleName=CHECK_ROLE)["Role"]["Arn"]
-    except iam.exceptions.NoSuchEntityException:
-        trust = {"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-        return iam.create_role(RoleName=CHECK_ROLE, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    return execution_role(CHECK_ROLE)
 
 
 def invoke_learner_function(name: str, payload: Any = None):

@@ -68,7 +68,7 @@ def _path_reason(path: str, imports: bool) -> str:
 def _imports_from_layer(path: str) -> bool:
     import boto3
 
-    from helpers.packaging import package_layer, zip_files
+    from helpers.deploy.packaging import package_layer, zip_files
 
     lambda_client = boto3.client("lambda")
     suffix = uuid.uuid4().hex[:8]

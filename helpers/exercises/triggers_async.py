@@ -326,7 +326,7 @@ def _wait_for_background() -> None:
 
 
 def _log_messages(function_name: str) -> list[str]:
-    from helpers.polling import log_lines
+    from helpers.observe import log_lines
 
     return log_lines(function_name)
 

@@ -132,7 +132,7 @@ def _run_on_a_real_queue(function_name: str) -> bool:
     """The learner's function on a real mapping: good orders processed once, the bad one in the dead-letter queue."""
     import boto3
 
-    from helpers.polling import log_lines, queue_depth, receive_all, wait_until
+    from helpers.observe import log_lines, queue_depth, receive_all, wait_until
 
     lambda_client, sqs = boto3.client("lambda"), boto3.client("sqs")
     timeout = int(lambda_client.get_function_configuration(FunctionName=function_name)["Timeout"])
@@ -320,8 +320,8 @@ def _run_on_a_real_stream(settings: dict) -> bool:
     import boto3
     from botocore.exceptions import ClientError, ParamValidationError
 
-    from helpers.packaging import zip_files
-    from helpers.polling import log_lines, mapping_stats, wait_until
+    from helpers.deploy.packaging import zip_files
+    from helpers.observe import log_lines, mapping_stats, wait_until
 
     destination = settings["DestinationConfig"]["OnFailure"]["Destination"]
     if destination.startswith("arn:aws:sns:"):
@@ -391,7 +391,7 @@ def _run_on_a_real_stream(settings: dict) -> bool:
 
 def _batch_infos(sqs: Any, queue_url: str, stream_arn: str) -> list[dict]:
     """The batch-information records for this stream in the destination queue (deleted once read)."""
-    from helpers.polling import wait_until
+    from helpers.observe import wait_until
 
     found: list[dict] = []
 

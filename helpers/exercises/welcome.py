@@ -103,7 +103,7 @@ _TRICKY_REPORTS = [_tricky(3.00, None), _tricky(2.30, 1.30), _tricky(2.20, 1.10)
 
 def _reports(function_name: str) -> list:
     """The REPORT lines of the function's log, parsed, oldest first."""
-    from helpers.polling import log_lines
+    from helpers.observe import log_lines
     from helpers.runtime.log_lines import parse_report
 
     return [report for report in map(parse_report, log_lines(function_name, "REPORT ")) if report is not None]

@@ -1,4 +1,5 @@
-"""One execution environment: an operating-system process running a runtime client against its own Runtime API.
+"""One execution environment: a sandbox for one function version, whose runtime is an operating-system process
+that talks to the environment's own Runtime API.
 
 Lifecycle, as on AWS (``../shared/reference/lambda-facts.md`` §4), in two public phases:
 
@@ -6,13 +7,14 @@ Lifecycle, as on AWS (``../shared/reference/lambda-facts.md`` §4), in two publi
   runtime first asks for ``/invocation/next``. ``Init Duration`` is that time, measured. An on-demand environment is
   initialised by its first invocation; a provisioned one ahead of any request (``init(PROVISIONED)``).
 * ``invoke(request)``: one request at a time. Module globals survive between invocations, also after a handled
-  exception.
+  exception. Between invocations the runtime is frozen.
 * **Reset** after a timeout, a crash or running out of memory: the process is killed from outside (handler code
   cannot catch that), and the next invoke starts a new process in the same environment (same log stream, same
   temporary directory, which survives like ``/tmp``), as a *suppressed init*: no INIT_START, its time in Duration.
 * ``shutdown()``: the process is killed and the environment's directory removed.
 
-The environment's stdout and stderr go to a file in its directory; each phase reads what it added.
+The process itself is ``runtime_process.RuntimeProcess``; what it says over the Runtime API is collected by
+``channel.RuntimeChannel``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -30,15 +31,16 @@ from pathlib import Path
 
 from helpers import aws_facts
 
-from . import log_lines, metering, os_process, platform_errors
+from . import log_lines, metering, platform_errors
+from .channel import Answer, RuntimeChannel
 from .launch import CLIENT_SCRIPT, Launcher, UnsupportedRuntime, runtime_version_string
 from .process_probe import ProcessProbe
 from .runtime_api import NextEvent, RuntimeAPIServer
+from .runtime_process import OutputLog, RuntimeProcess
 from .spec import ON_DEMAND, FunctionSpec, InitOutcome, InvocationOutcome, InvocationRequest
 from .variables import environment_variables
 
 _SLICE_S = 0.05  # how often a waiting phase checks the process (alive? memory? time?)
-_OUTPUT_TRIM_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -50,18 +52,6 @@ class EnvironmentSettings:
     launcher: Launcher = field(default_factory=Launcher)
     credentials: Mapping[str, str] = field(default_factory=dict)
     init_limit_s: float = aws_facts.INIT_LIMIT_S  # on-demand; ahead-of-time inits get PROVISIONED_INIT_LIMIT_S
-
-
-@dataclass
-class _Slot:
-    """The state of the one invocation in flight."""
-
-    request_id: str
-    started_at: float | None = None
-    ended_at: float | None = None
-    kind: str | None = None  # "response" | "error"
-    body: bytes = b""
-    error_type: str | None = None
 
 
 class ExecutionEnvironment:
@@ -76,23 +66,15 @@ class ExecutionEnvironment:
         self.tmp_dir = self.directory / "tmp"
         self.tmp_dir.mkdir(parents=True, mode=0o700)
         os.chmod(self.directory, 0o700)  # readable by its owner only
-        self._output_path = self.directory / "output.log"
-        self._output_path.touch()
-        self._output = open(self._output_path, "rb")  # noqa: SIM115 - kept open for the environment's life
-        self._changed = threading.Condition()
-        self._process: subprocess.Popen | None = None
-        self._probe: ProcessProbe | None = None
-        self._parent_peak_at_spawn = 0
-        self._queue: _EventQueue = _EventQueue()
-        self._ready_at: float | None = None
-        self._init_error: tuple[str, bytes] | None = None
-        self._disconnected = False
-        self._slot: _Slot | None = None
+        self._output = OutputLog(self.directory / "output.log")
+        self._process: RuntimeProcess | None = None
+        self._probe: ProcessProbe | None = None  # the last process's readings outlive it
+        self._channel = RuntimeChannel(on_init_error=self._read_peak)
         self._was_reset = False
         self.initialization_type = ON_DEMAND
         self.invocations = 0
         self.dead = False  # shut down, or unusable: the pool drops it
-        self._api = RuntimeAPIServer(self)
+        self._api = RuntimeAPIServer(self._channel)
 
     @property
     def pid(self) -> int | None:
@@ -102,97 +84,33 @@ class ExecutionEnvironment:
     @property
     def initialised(self) -> bool:
         """Has the runtime started and asked for its first event?"""
-        return self._process is not None and self._ready_at is not None
+        return self._process is not None and self._channel.ready_at is not None
 
     def process_exited(self) -> bool:
         """Did the runtime exit on its own while idle (e.g. a Node.js runtime after an uncaught exception)?"""
         process = self._process
         return process is not None and process.poll() is not None
 
-    # ------------------------------------------------------------------ Runtime API listener (server threads)
-
-    def on_next(self) -> NextEvent | None:
-        queue = self._queue
-        with self._changed:
-            self._disconnected = False  # it asks for work: alive (a curl bootstrap opens a connection per request)
-            if self._ready_at is None:
-                self._ready_at = time.perf_counter()
-                self._changed.notify_all()
-        event = queue.get()
-        if event is not None:
-            with self._changed:
-                if self._slot is not None and self._slot.request_id == event.request_id:
-                    self._slot.started_at = time.perf_counter()
-        return event
-
-    def _finish(self, request_id: str, kind: str, body: bytes, error_type: str | None) -> bool:
-        with self._changed:
-            slot = self._slot
-            if slot is None or slot.request_id != request_id or slot.kind is not None:
-                return False
-            slot.ended_at = time.perf_counter()
-            slot.kind, slot.body, slot.error_type = kind, body, error_type
-            self._changed.notify_all()
-            return True
-
-    def on_response(self, request_id: str, body: bytes, content_type: str) -> bool:
-        return self._finish(request_id, "response", body, None)
-
-    def on_error(self, request_id: str, error_type: str, body: bytes) -> bool:
-        return self._finish(request_id, "error", body, error_type)
-
-    def on_init_error(self, error_type: str, body: bytes) -> None:
-        if self._probe is not None:  # the runtime waits for our answer: read its peak while it is still alive
-            self._probe.peak_rss_bytes()
-        with self._changed:
-            self._init_error = (error_type, body)
-            self._changed.notify_all()
-
-    def on_disconnect(self) -> None:
-        with self._changed:
-            self._disconnected = True
-            self._changed.notify_all()
-
     # ------------------------------------------------------------------ the process
 
     def _start_process(self) -> None:
-        with self._changed:
-            self._queue.close()
-            self._queue = _EventQueue()
-            self._ready_at = None
-            self._init_error = None
-            self._disconnected = False
+        self._channel.restart()
         env = environment_variables(
             self.spec, log_stream_name=self.log_stream_name, runtime_api=self._api.address,
             endpoint_url=self.settings.endpoint_url, tmp_dir=self.tmp_dir, runtime_dir=CLIENT_SCRIPT.parent,
             initialization_type=self.initialization_type, credentials=self.settings.credentials)
         argv = self.settings.launcher.command(self.spec)
-        with open(self._output_path, "ab") as output:
-            self._parent_peak_at_spawn = os_process.own_peak_rss_bytes()
-            self._process = os_process.spawn(argv, cwd=self.spec.code_dir, env=env, output=output)
-        self._probe = ProcessProbe(self._process.pid)
+        self._process = RuntimeProcess(argv, cwd=self.spec.code_dir, env=env, output_path=self._output.path)
+        self._probe = self._process.probe
 
     def _kill_process(self) -> int | None:
         """Kill the runtime from outside and reap it; return its exit code."""
         process = self._process
         if process is None:
             return None
-        os_process.kill(process)
-        try:
-            returncode = self._reap(process, timeout_s=5)
-        except subprocess.TimeoutExpired:
-            returncode = None
-        with self._changed:
-            self._queue.close()
-            self._process = None
-        return returncode
-
-    def _reap(self, process: subprocess.Popen, timeout_s: float) -> int:
-        returncode, peak = os_process.reap(process, timeout_s)
-        # A forked child's ru_maxrss starts at the parent's own high-water mark: only a figure above that peak
-        # (read just before the spawn) says something about the runtime.
-        if self._probe is not None and peak > self._parent_peak_at_spawn:
-            self._probe.record_peak(peak)
+        returncode = process.kill()
+        self._channel.close()
+        self._process = None
         return returncode
 
     def _process_gone(self) -> tuple[bool, int | None]:
@@ -201,41 +119,13 @@ class ExecutionEnvironment:
         if process is None:
             return True, None
         try:
-            return True, self._reap(process, timeout_s=0.2 if self._disconnected else 0)
+            return True, process.reap(timeout_s=0.2 if self._channel.disconnected else 0)
         except subprocess.TimeoutExpired:
-            with self._changed:
-                self._disconnected = False
+            self._channel.alive_again()
             return False, None
 
-    def _read_output(self) -> list[str]:
-        """The log events the process wrote since the last read: one per line, ``\\r`` marking inner newlines."""
-        try:
-            data = self._output.read()
-        except ValueError:  # the environment was shut down (local AWS stopped) while this phase ran
-            return []
-        if not data:
-            return []
-        text = data.decode("utf-8", errors="replace")
-        return [line.replace("\r", "\n") for line in text.split("\n") if line]
-
-    def _wait(self, done: Callable[[], bool], deadline: float) -> bool:
-        """Wait until ``done()`` or the deadline (monotonic); True if done."""
-        with self._changed:
-            while not done():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._changed.wait(min(remaining, _SLICE_S))
-            return True
-
-    def _freeze(self) -> None:
-        """Between invocations AWS freezes the environment: background threads and processes stop running."""
-        if self._process is not None:
-            os_process.freeze(self._process)
-
-    def _thaw(self) -> None:
-        if self._process is not None:
-            os_process.thaw(self._process)
+    def _read_peak(self) -> int:
+        return self._probe.peak_rss_bytes() if self._probe is not None else 0
 
     # ------------------------------------------------------------------ init
 
@@ -251,7 +141,8 @@ class ExecutionEnvironment:
         outcome = self._start_runtime(limit_s, suppressed=False)
         if outcome.ready and initialization_type != ON_DEMAND:
             outcome.log_events.append(log_lines.init_report(outcome.init_ms))
-            self._freeze()
+            if self._process is not None:
+                self._process.freeze()
         elif not outcome.ready:
             self.dead = initialization_type != ON_DEMAND or outcome.status != "timeout"
         return outcome
@@ -267,24 +158,25 @@ class ExecutionEnvironment:
         except (OSError, UnsupportedRuntime) as exc:  # e.g. a bootstrap that is not executable, or no node
             return self._failed_init(events, began, platform_errors.INVALID_ENTRYPOINT, "error",
                                      self._entrypoint_error(exc), 0, suppressed)
+        channel = self._channel
         deadline = time.monotonic() + limit_s
 
         def settled() -> bool:
-            return self._ready_at is not None or self._init_error is not None or self._disconnected
+            return channel.ready_at is not None or channel.init_error is not None or channel.disconnected
 
         while True:
-            self._wait(settled, min(deadline, time.monotonic() + _SLICE_S))
-            if self._ready_at is not None or self._init_error is not None:
+            channel.wait(settled, min(deadline, time.monotonic() + _SLICE_S))
+            if channel.ready_at is not None or channel.init_error is not None:
                 break
             gone, _ = self._process_gone()
             if gone or time.monotonic() >= deadline:
                 break
-        events.extend(self._read_output())
-        if self._ready_at is not None and self._init_error is None:
-            return InitOutcome(True, (self._ready_at - began) * 1000, events)
+        events.extend(self._output.read_new())
+        if channel.ready_at is not None and channel.init_error is None:
+            return InitOutcome(True, (channel.ready_at - began) * 1000, events)
         # The init phase failed: the runtime reported an error, exited, or ran out of time.
-        if self._init_error is not None:
-            error_type, body = self._init_error
+        if channel.init_error is not None:
+            error_type, body = channel.init_error
             status, payload = "error", (lambda request_id: body)
         elif time.monotonic() >= deadline:
             error_type, status = platform_errors.TIMEOUT, "timeout"
@@ -295,27 +187,20 @@ class ExecutionEnvironment:
             error_type, status = platform_errors.EXIT, "error"
             payload = (lambda request_id: platform_errors.exit_error(request_id, returncode))
         self._kill_process()
-        peak = self._probe.peak_rss_bytes() if self._probe else 0
-        return self._failed_init(events, began, error_type, status, payload, peak, suppressed)
+        return self._failed_init(events, began, error_type, status, payload, self._read_peak(), suppressed)
 
     def _entrypoint_error(self, exc: Exception) -> Callable[[str], bytes]:
         if isinstance(exc, UnsupportedRuntime):
             message = str(exc)
             return lambda request_id: platform_errors.platform_error(
                 platform_errors.INVALID_ENTRYPOINT, request_id, message)
-        program = self._program_name()
+        program = self.settings.launcher.command(self.spec)[0]
         return lambda request_id: platform_errors.invalid_entrypoint_error(request_id, program, exc)
-
-    def _program_name(self) -> str:
-        try:
-            return self.settings.launcher.command(self.spec)[0]
-        except UnsupportedRuntime:
-            return self.spec.runtime
 
     def _failed_init(self, events: list[str], began: float, error_type: str, status: str,
                      payload: Callable[[str], bytes], peak: int, suppressed: bool) -> InitOutcome:
         init_ms = (time.perf_counter() - began) * 1000
-        events.extend(self._read_output())
+        events.extend(self._output.read_new())
         # An init phase that outran its limit says only "timeout"; the invocation that retries it names the type.
         named = None if status == "timeout" and not suppressed else error_type
         events.append(log_lines.init_report(init_ms, "invoke" if suppressed else "init", status, named))
@@ -328,33 +213,27 @@ class ExecutionEnvironment:
         has no runtime yet is initialised first (a cold start; after a reset, a suppressed init)."""
         self.invocations += 1
         events: list[str] = []
-        invoke_began = time.perf_counter()
         cold = self._process is None
         init_ms: float | None = None
         suppressed_began: float | None = None
         try:
-            if cold and self._was_reset:  # after a reset: a suppressed init, inside this invocation's timeout
-                suppressed_began = invoke_began
+            if cold and not self._was_reset:
+                init = self.init(ON_DEMAND)
+                events += init.log_events
+                if init.ready:
+                    init_ms = init.init_ms
+                elif init.status == "timeout":  # past 10 s: retried in the invoke phase
+                    self._was_reset = True
+                else:
+                    return self._init_failed_outcome(request, events, init)
+            if self._process is None:  # after a reset: a suppressed init, inside this invocation's timeout
+                suppressed_began = time.perf_counter()
                 init = self._start_runtime(self.spec.timeout_s, suppressed=True)
                 events += init.log_events
                 if not init.ready:
-                    return self._init_failed_outcome(request, events, init, suppressed=True)
-            elif cold:
-                init = self.init(ON_DEMAND)
-                events += init.log_events
-                if not init.ready and init.status == "timeout":  # past 10 s: retried in the invoke phase
-                    self._was_reset = True
-                    suppressed_began = time.perf_counter()
-                    init = self._start_runtime(self.spec.timeout_s, suppressed=True)
-                    events += init.log_events
-                    if not init.ready:
-                        return self._init_failed_outcome(request, events, init, suppressed=True)
-                elif not init.ready:
-                    return self._init_failed_outcome(request, events, init, suppressed=False)
-                else:
-                    init_ms = init.init_ms
-            else:
-                self._thaw()
+                    return self._init_failed_outcome(request, events, init)
+            elif not cold:
+                self._process.thaw()
             events.append(log_lines.start(request.request_id, self.spec.version))
             outcome = self._run(request, events, suppressed_began)
         except BaseException:
@@ -367,83 +246,44 @@ class ExecutionEnvironment:
         if init_ms is not None:
             outcome.report = outcome.report.with_init(init_ms)
             outcome.log_events[-1] = log_lines.report_line(outcome.report)
-        self._freeze()
-        self._trim_output()
+        if self._process is not None:
+            self._process.freeze()
+        self._output.trim()
         return outcome
 
-    def _init_failed_outcome(self, request: InvocationRequest, events: list[str], init: InitOutcome, *,
-                             suppressed: bool) -> InvocationOutcome:
+    def _init_failed_outcome(self, request: InvocationRequest, events: list[str],
+                             init: InitOutcome) -> InvocationOutcome:
         """The outcome of an invocation whose init phase failed; the environment is not used again."""
         assert init.error_type is not None and init.status is not None
         events.append(log_lines.start(request.request_id, self.spec.version))
         events.append(log_lines.end(request.request_id))
-        report = self._make_report(request.request_id, init.init_ms, None, init.peak_bytes, init.status,
-                                   init.error_type)
+        report = self._make_report(request.request_id, init.init_ms, init.peak_bytes, init.status, init.error_type)
         events.append(log_lines.report_line(report))
         self.dead = True  # the next invoke starts a fresh environment
-        payload = init.payload(request.request_id)
-        return InvocationOutcome(request.request_id, payload, init.error_type, events, report, init.init_ms, 0.0,
-                                 True, self.id, self.log_stream_name)
-
-    def _trim_output(self) -> None:
-        """Start the output file afresh once it is large (everything in it has been read; the process is frozen)."""
-        try:
-            if self._output.tell() > _OUTPUT_TRIM_BYTES:
-                os.truncate(self._output_path, 0)
-                self._output.seek(0)
-        except (OSError, ValueError):
-            pass
+        return InvocationOutcome(request.request_id, init.payload(request.request_id), init.error_type, events,
+                                 report, init.init_ms, 0.0, True, self.id, self.log_stream_name)
 
     def _run(self, request: InvocationRequest, events: list[str], began: float | None) -> InvocationOutcome:
         spec = self.spec
-        slot = _Slot(request.request_id)
         deadline_wall_ms = int(time.time() * 1000) + spec.timeout_s * 1000
         deadline = time.monotonic() + spec.timeout_s
         if began is not None:  # a suppressed init counts against the function's timeout
             deadline -= time.perf_counter() - began
             deadline_wall_ms -= int((time.perf_counter() - began) * 1000)
-        assert self._probe is not None
-        cpu_before = self._probe.cpu_seconds()
-        self._probe.peak_rss_bytes()  # readings are kept: after a crash the process can no longer be read
-        with self._changed:
-            self._slot = slot
-        self._queue.put(NextEvent(request.request_id, request.payload, deadline_wall_ms, request.invoked_function_arn,
-                                  request.trace_id, request.client_context))
-        limit_bytes = spec.memory_mb * 1024 * 1024
-        failure: tuple[str, bytes] | None = None  # (error type, payload) decided by the platform
-        status = None
-        while True:
-            if self._wait(lambda: slot.kind is not None or self._disconnected,
-                          min(deadline, time.monotonic() + _SLICE_S)):
-                if slot.kind is not None:
-                    break
-                gone, returncode = self._process_gone()
-                if gone:
-                    failure, status = self._exit_failure(request, returncode), "error"
-                    break
-            else:
-                process = self._process
-                returncode = process.poll() if process is not None else None
-                if returncode is not None:
-                    failure, status = self._exit_failure(request, returncode), "error"
-                    break
-            now = time.monotonic()
-            elapsed_ms = (spec.timeout_s - (deadline - now)) * 1000
-            cpu_ms = (self._probe.cpu_seconds() - cpu_before) * 1000
-            if now >= deadline or \
-                    metering.modelled_duration_ms(elapsed_ms, cpu_ms, spec.memory_mb) >= spec.timeout_s * 1000:
-                failure, status = self._timeout_failure(request), "timeout"
-                break
-            self._probe.peak_rss_bytes()
-            if self._probe.rss_bytes() > limit_bytes:
-                failure, status = self._memory_failure(request), "error"
-                break
-        ended = slot.ended_at or time.perf_counter()
-        started = began if began is not None else (slot.started_at or ended)
+        probe = self._probe
+        assert probe is not None
+        cpu_before = probe.cpu_seconds()
+        probe.peak_rss_bytes()  # readings are kept: after a crash the process can no longer be read
+        answer = self._channel.send(NextEvent(request.request_id, request.payload, deadline_wall_ms,
+                                              request.invoked_function_arn, request.trace_id, request.client_context))
+        failure, status = self._watch(request, answer, deadline, cpu_before)
+        ended = answer.ended_at or time.perf_counter()
+        started = began if began is not None else (answer.started_at or ended)
         measured_ms = max((ended - started) * 1000, 0.0)
-        cpu_ms = (self._probe.cpu_seconds() - cpu_before) * 1000
-        peak = self._probe.peak_rss_bytes()
+        cpu_ms = (probe.cpu_seconds() - cpu_before) * 1000
+        peak = probe.peak_rss_bytes()
         duration_ms = metering.modelled_duration_ms(measured_ms, cpu_ms, spec.memory_mb)
+        limit_bytes = spec.memory_mb * 1024 * 1024
         if failure is None:
             if peak > limit_bytes:  # the kernel's own peak says the limit was crossed between two samples
                 failure, status = self._memory_failure(request), "error"
@@ -455,22 +295,50 @@ class ExecutionEnvironment:
             if failure[0] == platform_errors.OUT_OF_MEMORY:
                 # Sampled every 50 ms, the process can overshoot before it is killed; AWS's memory limit cannot be
                 # exceeded at all, so the report shows the limit it was killed at.
-                peak = min(self._probe.peak_rss_bytes(), limit_bytes)
+                peak = min(probe.peak_rss_bytes(), limit_bytes)
             if status == "timeout":
                 duration_ms = spec.timeout_s * 1000.0
             error_type, payload = failure
         else:
-            error_type = slot.error_type if slot.kind == "error" else None
-            payload = slot.body
-        with self._changed:
-            self._slot = None
-        events.extend(self._read_output())
+            error_type = answer.error_type if answer.kind == "error" else None
+            payload = answer.body
+        self._channel.finish()
+        events.extend(self._output.read_new())
         events.append(log_lines.end(request.request_id))
-        report = self._make_report(request.request_id, duration_ms, None, peak, status,
+        report = self._make_report(request.request_id, duration_ms, peak, status,
                                    error_type if status == "error" else None)
         events.append(log_lines.report_line(report))
         return InvocationOutcome(request.request_id, payload, error_type, events, report, measured_ms, cpu_ms,
                                  False, self.id, self.log_stream_name)
+
+    def _watch(self, request: InvocationRequest, answer: Answer, deadline: float,
+               cpu_before: float) -> tuple[tuple[str, bytes] | None, str | None]:
+        """Wait for the runtime's answer, checking at every slice that it is alive, within its time (on the CPU
+        model's clock too) and within its memory; return the platform's failure and status, if it decided one."""
+        spec, channel, probe = self.spec, self._channel, self._probe
+        assert probe is not None
+        while True:
+            if channel.wait(lambda: answer.kind is not None or channel.disconnected,
+                            min(deadline, time.monotonic() + _SLICE_S)):
+                if answer.kind is not None:
+                    return None, None
+                gone, returncode = self._process_gone()
+                if gone:
+                    return self._exit_failure(request, returncode), "error"
+            else:
+                process = self._process
+                returncode = process.poll() if process is not None else None
+                if returncode is not None:
+                    return self._exit_failure(request, returncode), "error"
+            now = time.monotonic()
+            elapsed_ms = (spec.timeout_s - (deadline - now)) * 1000
+            cpu_ms = (probe.cpu_seconds() - cpu_before) * 1000
+            if now >= deadline or \
+                    metering.modelled_duration_ms(elapsed_ms, cpu_ms, spec.memory_mb) >= spec.timeout_s * 1000:
+                return self._timeout_failure(request), "timeout"
+            probe.peak_rss_bytes()
+            if probe.rss_bytes() > spec.memory_mb * 1024 * 1024:
+                return self._memory_failure(request), "error"
 
     @staticmethod
     def _exit_failure(request: InvocationRequest, returncode: int | None) -> tuple[str, bytes]:
@@ -483,10 +351,10 @@ class ExecutionEnvironment:
     def _memory_failure(request: InvocationRequest) -> tuple[str, bytes]:
         return platform_errors.OUT_OF_MEMORY, platform_errors.out_of_memory_error(request.request_id)
 
-    def _make_report(self, request_id: str, duration_ms: float, init_ms: float | None, peak_bytes: int,
-                     status: str | None, error_type: str | None) -> log_lines.Report:
-        return log_lines.Report(request_id, round(duration_ms, 2), metering.billed_duration_ms(duration_ms, init_ms),
-                                self.spec.memory_mb, metering.mib(peak_bytes), init_ms, status, error_type)
+    def _make_report(self, request_id: str, duration_ms: float, peak_bytes: int, status: str | None,
+                     error_type: str | None) -> log_lines.Report:
+        return log_lines.Report(request_id, round(duration_ms, 2), metering.billed_duration_ms(duration_ms, None),
+                                self.spec.memory_mb, metering.mib(peak_bytes), None, status, error_type)
 
     # ------------------------------------------------------------------ shutdown
 
@@ -497,28 +365,3 @@ class ExecutionEnvironment:
         self._api.close()
         self._output.close()
         shutil.rmtree(self.directory, ignore_errors=True)
-
-
-class _EventQueue:
-    """A one-consumer queue for /next; closing it releases a waiting /next with None."""
-
-    def __init__(self) -> None:
-        self._items: list[NextEvent | None] = []
-        self._ready = threading.Condition()
-
-    def put(self, item: NextEvent | None) -> None:
-        with self._ready:
-            self._items.append(item)
-            self._ready.notify()
-
-    def close(self) -> None:
-        self.put(None)
-
-    def get(self) -> NextEvent | None:
-        with self._ready:
-            while not self._items:
-                self._ready.wait()
-            item = self._items.pop(0)
-            if item is None:
-                self._items.append(None)  # stay closed for any later reader
-            return item

@@ -10,7 +10,8 @@ import time
 
 import boto3
 import pytest
-from cloud_logs import log_messages
+
+from helpers.observe.logs import log_lines
 
 
 @pytest.fixture
@@ -31,8 +32,8 @@ def receive_all(url: str) -> list[dict]:
     return messages.get("Messages", [])
 
 
-def starts_in_log(logs_client, name: str) -> list[str]:
-    return [line.split()[2] for line in log_messages(logs_client, name) if line.startswith("START RequestId: ")]
+def starts_in_log(name: str) -> list[str]:
+    return [line.split()[2] for line in log_lines(name) if line.startswith("START RequestId: ")]
 
 
 def play_out_retries(cloud) -> None:
@@ -44,7 +45,7 @@ def play_out_retries(cloud) -> None:
 
 @pytest.mark.parametrize("max_retries", [0, 1, 2])
 def test_an_always_failing_event_runs_1_plus_max_retries_times_then_reaches_its_destination(
-        lambda_client, logs_client, deploy, cloud, queue, max_retries):
+        lambda_client, deploy, cloud, queue, max_retries):
     name = deploy("faults.raise_error")
     url, arn = queue("on-failure")
     lambda_client.put_function_event_invoke_config(
@@ -53,7 +54,7 @@ def test_an_always_failing_event_runs_1_plus_max_retries_times_then_reaches_its_
     response = lambda_client.invoke(FunctionName=name, InvocationType="Event", Payload=b'{"order": 7}')
     assert response["StatusCode"] == 202
     play_out_retries(cloud)
-    request_ids = starts_in_log(logs_client, name)
+    request_ids = starts_in_log(name)
     (message,) = receive_all(url)
     record = json.loads(message["Body"])
     print(f"MaximumRetryAttempts={max_retries}: {len(request_ids)} attempts, {len(set(request_ids))} request id, "
@@ -75,19 +76,19 @@ def cloud_function_arn(cloud, name: str) -> str:
     return f"arn:aws:lambda:{cloud.region}:{cloud.account_id}:function:{name}"
 
 
-def test_retries_wait_one_then_two_minutes_of_workbook_time(lambda_client, logs_client, deploy, cloud):
+def test_retries_wait_one_then_two_minutes_of_workbook_time(lambda_client, deploy, cloud):
     name = deploy("faults.raise_error")
     lambda_client.invoke(FunctionName=name, InvocationType="Event")
     assert cloud.wait_for_background(20)
-    assert len(starts_in_log(logs_client, name)) == 1
+    assert len(starts_in_log(name)) == 1
     cloud.clock.advance(59)
-    assert len(starts_in_log(logs_client, name)) == 1  # not yet
+    assert len(starts_in_log(name)) == 1  # not yet
     cloud.clock.advance(1)
-    assert len(starts_in_log(logs_client, name)) == 2
+    assert len(starts_in_log(name)) == 2
     cloud.clock.advance(119)
-    assert len(starts_in_log(logs_client, name)) == 2
+    assert len(starts_in_log(name)) == 2
     cloud.clock.advance(1)
-    assert len(starts_in_log(logs_client, name)) == 3
+    assert len(starts_in_log(name)) == 3
 
 
 def test_success_goes_to_the_on_success_destination(lambda_client, deploy, cloud, queue):
@@ -117,7 +118,7 @@ def test_dead_letter_queue_gets_the_event_with_attributes(lambda_client, deploy,
                           "ErrorMessage": "something went wrong"}
 
 
-def test_events_older_than_the_maximum_age_are_not_retried(lambda_client, logs_client, deploy, cloud, queue):
+def test_events_older_than_the_maximum_age_are_not_retried(lambda_client, deploy, cloud, queue):
     name = deploy("faults.raise_error")
     url, arn = queue("too-old")
     lambda_client.put_function_event_invoke_config(FunctionName=name, MaximumEventAgeInSeconds=90,
@@ -127,7 +128,7 @@ def test_events_older_than_the_maximum_age_are_not_retried(lambda_client, logs_c
     record = json.loads(receive_all(url)[0]["Body"])
     assert record["requestContext"]["condition"] == "EventAgeExceeded"
     assert record["requestContext"]["approximateInvokeCount"] == 2
-    assert len(starts_in_log(logs_client, name)) == 2
+    assert len(starts_in_log(name)) == 2
 
 
 def test_put_replaces_and_update_merges_the_settings(lambda_client, deploy, cloud):
@@ -142,7 +143,7 @@ def test_put_replaces_and_update_merges_the_settings(lambda_client, deploy, clou
     assert settings["MaximumRetryAttempts"] == 0 and settings["MaximumEventAgeInSeconds"] == 300
 
 
-def test_s3_notifications_are_asynchronous(lambda_client, logs_client, deploy, cloud):
+def test_s3_notifications_are_asynchronous(lambda_client, deploy, cloud):
     name = deploy("faults.sleep_past_timeout", Timeout=10)
     s3 = boto3.client("s3")
     bucket = f"uploads-{time.monotonic_ns()}"
@@ -156,4 +157,4 @@ def test_s3_notifications_are_asynchronous(lambda_client, logs_client, deploy, c
     s3.put_object(Bucket=bucket, Key="in/photo.jpg", Body=b"x")
     assert time.monotonic() - started < 2  # the handler sleeps 10 s (its default); the upload does not wait
     assert cloud.wait_for_background(30)
-    assert len(starts_in_log(logs_client, name)) >= 1
+    assert len(starts_in_log(name)) >= 1

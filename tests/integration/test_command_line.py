@@ -15,7 +15,7 @@ import boto3
 import psutil
 import pytest
 
-from helpers.packaging import package_handler
+from helpers.deploy.packaging import package_handler
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="sends POSIX signals")
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
@@ -207,7 +207,7 @@ def test_layers_and_configuration_limits_through_plain_boto3():
     a sixth layer, variables over 4 KB and a reserved key, each refused with AWS's error."""
     from botocore.exceptions import ClientError
 
-    from helpers.packaging import package_layer, zip_files
+    from helpers.deploy.packaging import package_layer, zip_files
 
     cloud = ForegroundCloud()
     try:

@@ -16,8 +16,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from cloud_logs import log_messages
 from helpers import zip_files
+from helpers.observe.logs import log_lines
 
 SHOW_STAGE = {"show.py": "import os\n\nSTAGE = os.environ.get('STAGE')  # read at init\n\n"
                          "def handler(event, context):\n"
@@ -114,7 +114,7 @@ def test_the_function_sees_its_variables_beside_lambdas(lambda_client, deploy):
     assert lambda_sets["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] == "256" and lambda_sets["_HANDLER"] == "settings_report.handler"
 
 
-def test_a_missing_required_variable_is_an_init_error(lambda_client, logs_client, deploy):
+def test_a_missing_required_variable_is_an_init_error(lambda_client, deploy):
     name = deploy("settings_report.handler", Environment={"Variables": {"STAGE": "dev"}})
     for _ in range(2):  # the failed environment is not reused: every invoke runs the init again
         response = lambda_client.invoke(FunctionName=name)
@@ -122,7 +122,7 @@ def test_a_missing_required_variable_is_an_init_error(lambda_client, logs_client
         error = payload_of(response)
         assert (error["errorType"], error["errorMessage"], error["requestId"]) == ("KeyError", "'TABLE_NAME'", "")
         assert any("settings_report.py" in frame and "TABLE_NAME" in frame for frame in error["stackTrace"])
-    assert sum(line.startswith("INIT_START") for line in log_messages(logs_client, name)) == 2
+    assert sum(line.startswith("INIT_START") for line in log_lines(name)) == 2
 
 
 # ------------------------------------------------------------------------------------------ versions and aliases

@@ -16,7 +16,7 @@ import uuid
 import pytest
 from test_command_line import TRUST, ForegroundCloud
 
-from helpers.packaging import zip_files
+from helpers.deploy.packaging import zip_files
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="a shebang bootstrap and POSIX signals")
 needs_curl = pytest.mark.skipif(shutil.which("curl") is None,

@@ -7,7 +7,8 @@ import time
 
 import boto3
 import pytest
-from cloud_logs import log_messages
+
+from helpers.observe.logs import log_lines
 
 RECORDER = """
 import json
@@ -34,8 +35,8 @@ def table(cloud):
     return name, description["LatestStreamArn"]
 
 
-def received(logs_client, name: str) -> list[list]:
-    return [json.loads(line[4:]) for line in log_messages(logs_client, name) if line.startswith("GOT ")]
+def received(name: str) -> list[list]:
+    return [json.loads(line[4:]) for line in log_lines(name) if line.startswith("GOT ")]
 
 
 def wait_for(condition, timeout_s: float = 30) -> None:
@@ -45,7 +46,7 @@ def wait_for(condition, timeout_s: float = 30) -> None:
         time.sleep(0.2)
 
 
-def test_records_arrive_in_order_per_item_key(lambda_client, logs_client, deploy, table):
+def test_records_arrive_in_order_per_item_key(lambda_client, deploy, table):
     name = deploy("recorder.handler", files={"recorder.py": RECORDER})
     table_name, stream_arn = table
     dynamodb = boto3.client("dynamodb")
@@ -55,8 +56,8 @@ def test_records_arrive_in_order_per_item_key(lambda_client, logs_client, deploy
         for key in ("a", "b", "c", "d", "e"):
             dynamodb.put_item(TableName=table_name, Item={"pk": {"S": key}, "n": {"N": str(update)}})
     dynamodb.delete_item(TableName=table_name, Key={"pk": {"S": "a"}})
-    wait_for(lambda: len(received(logs_client, name)) == 51)
-    records = received(logs_client, name)
+    wait_for(lambda: len(received(name)) == 51)
+    records = received(name)
     by_key: dict[str, list[int]] = {}
     for _, key, sequence in records:
         by_key.setdefault(key, []).append(sequence)
@@ -68,7 +69,7 @@ def test_records_arrive_in_order_per_item_key(lambda_client, logs_client, deploy
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
 
 
-def test_bisection_isolates_a_failing_record(lambda_client, logs_client, deploy, table, cloud):
+def test_bisection_isolates_a_failing_record(lambda_client, deploy, table, cloud):
     name = deploy("recorder.handler", files={"recorder.py": RECORDER})
     table_name, stream_arn = table
     sqs = boto3.client("sqs")
@@ -85,8 +86,8 @@ def test_bisection_isolates_a_failing_record(lambda_client, logs_client, deploy,
         BisectBatchOnFunctionError=True, MaximumRetryAttempts=1,
         DestinationConfig={"OnFailure": {"Destination": queue_arn}})
     wait_for(lambda: cloud.stream_pollers.stats.get(mapping["UUID"], {}).get("to_destination") == 1)
-    wait_for(lambda: len(received(logs_client, name)) == 7)
-    assert sorted(key for _, key, _ in received(logs_client, name)) == [f"k{i}" for i in range(8) if i != 5]
+    wait_for(lambda: len(received(name)) == 7)
+    assert sorted(key for _, key, _ in received(name)) == [f"k{i}" for i in range(8) if i != 5]
     (message,) = sqs.receive_message(QueueUrl=queue_url)["Messages"]
     info = json.loads(message["Body"])
     print(f"bisection: 7 records processed, 1 isolated: {info['DDBStreamBatchInfo']}")
@@ -95,7 +96,7 @@ def test_bisection_isolates_a_failing_record(lambda_client, logs_client, deploy,
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
 
 
-def test_a_failing_batch_blocks_the_shard_while_it_is_retried(lambda_client, logs_client, deploy, table, cloud):
+def test_a_failing_batch_blocks_the_shard_while_it_is_retried(lambda_client, deploy, table, cloud):
     name = deploy("recorder.handler", files={"recorder.py": RECORDER})
     table_name, stream_arn = table
     dynamodb = boto3.client("dynamodb")
@@ -104,12 +105,12 @@ def test_a_failing_batch_blocks_the_shard_while_it_is_retried(lambda_client, log
     mapping = lambda_client.create_event_source_mapping(FunctionName=name, EventSourceArn=stream_arn,
                                                         StartingPosition="TRIM_HORIZON", BatchSize=1)
     wait_for(lambda: cloud.stream_pollers.stats.get(mapping["UUID"], {}).get("retries", 0) >= 3)
-    assert received(logs_client, name) == []  # "good" waits behind "bad": the shard is blocked
+    assert received(name) == []  # "good" waits behind "bad": the shard is blocked
     assert cloud.stream_pollers.stats[mapping["UUID"]]["iterator_age_s"] > 1.0  # and the iterator ages
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
 
 
-def test_latest_starts_after_the_mapping(lambda_client, logs_client, deploy, table, cloud):
+def test_latest_starts_after_the_mapping(lambda_client, deploy, table, cloud):
     name = deploy("recorder.handler", files={"recorder.py": RECORDER})
     table_name, stream_arn = table
     dynamodb = boto3.client("dynamodb")
@@ -118,12 +119,12 @@ def test_latest_starts_after_the_mapping(lambda_client, logs_client, deploy, tab
                                                         StartingPosition="LATEST")
     wait_for(lambda: mapping["UUID"] in cloud.stream_pollers.stats)
     dynamodb.put_item(TableName=table_name, Item={"pk": {"S": "after"}})
-    wait_for(lambda: len(received(logs_client, name)) == 1)
-    assert received(logs_client, name)[0][1] == "after"
+    wait_for(lambda: len(received(name)) == 1)
+    assert received(name)[0][1] == "after"
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
 
 
-def test_records_age_on_the_workbook_clock(lambda_client, logs_client, deploy, table, cloud):
+def test_records_age_on_the_workbook_clock(lambda_client, deploy, table, cloud):
     """MaximumRecordAgeInSeconds (at least 60 s on AWS) played out with cloud.clock.advance, not by waiting."""
     name = deploy("recorder.handler", files={"recorder.py": RECORDER})
     table_name, stream_arn = table
@@ -137,9 +138,9 @@ def test_records_age_on_the_workbook_clock(lambda_client, logs_client, deploy, t
         FunctionName=name, EventSourceArn=stream_arn, StartingPosition="TRIM_HORIZON", BatchSize=1,
         MaximumRecordAgeInSeconds=60, DestinationConfig={"OnFailure": {"Destination": queue_arn}})
     wait_for(lambda: cloud.stream_pollers.stats.get(mapping["UUID"], {}).get("retries", 0) >= 1)
-    assert received(logs_client, name) == []  # blocked behind "bad", far younger than 60 s
+    assert received(name) == []  # blocked behind "bad", far younger than 60 s
     cloud.clock.advance(61)
-    wait_for(lambda: [pk for _, pk, _ in received(logs_client, name)] == ["good"])  # "bad" was given up
+    wait_for(lambda: [pk for _, pk, _ in received(name)] == ["good"])  # "bad" was given up
     record = json.loads(sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"])
     assert record["requestContext"]["condition"] == "RecordAgeExceeded"
     assert record["DDBStreamBatchInfo"]["batchSize"] == 1

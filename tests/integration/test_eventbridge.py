@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from cloud_logs import recorded_events
+
+from helpers.observe.logs import received_events
 
 RECORDER = "import json\ndef handler(event, context):\n    print('EVENT ' + json.dumps(event))\n    return 'ok'\n"
 
@@ -33,7 +34,7 @@ def target(events_client, rule: str, name: str, cloud, target_id: str = "t") -> 
 
 
 def test_a_daily_schedule_fires_at_exactly_the_expected_times_over_a_simulated_week(
-        deploy, logs_client, events_client, cloud):
+        deploy, events_client, cloud):
     name = deploy("recorder.handler", files={"recorder.py": RECORDER})
     rule = f"daily-cleanup-{time.monotonic_ns()}"
     events_client.put_rule(Name=rule, ScheduleExpression="cron(0 8 * * ? *)")
@@ -43,11 +44,11 @@ def test_a_daily_schedule_fires_at_exactly_the_expected_times_over_a_simulated_w
     cloud.clock.advance(7 * 24 * 3600)
     assert cloud.wait_for_background(30)
     seconds = time.monotonic() - started
-    times = sorted(event["time"] for event in recorded_events(logs_client, name))
+    times = sorted(event["time"] for event in received_events(name))
     print(f"a simulated week in {seconds:.1f} s: {len(times)} invocations, at {times}")
     expected = [moment.strftime("%Y-%m-%dT%H:%M:%SZ") for moment in _daily_at_eight_after(start, 7)]
     assert times == expected
-    event = recorded_events(logs_client, name)[0]
+    event = received_events(name)[0]
     assert event["detail-type"] == "Scheduled Event" and event["source"] == "aws.events"
     assert event["resources"] == [f"arn:aws:events:{cloud.region}:{cloud.account_id}:rule/{rule}"]
     events_client.remove_targets(Rule=rule, Ids=["cleanup"])
@@ -60,19 +61,19 @@ def _daily_at_eight_after(start: datetime, days: int) -> list[datetime]:
     return next_fire_times("cron(0 8 * * ? *)", start, days)
 
 
-def test_a_rate_schedule_counts_from_its_creation(deploy, logs_client, events_client, cloud):
+def test_a_rate_schedule_counts_from_its_creation(deploy, events_client, cloud):
     name = deploy("recorder.handler", files={"recorder.py": RECORDER})
     rule = f"every-five-{time.monotonic_ns()}"
     events_client.put_rule(Name=rule, ScheduleExpression="rate(5 minutes)")
     target(events_client, rule, name, cloud)
     cloud.clock.advance(31 * 60)
     assert cloud.wait_for_background(30)
-    times = sorted(datetime.strptime(e["time"], "%Y-%m-%dT%H:%M:%SZ") for e in recorded_events(logs_client, name))
+    times = sorted(datetime.strptime(e["time"], "%Y-%m-%dT%H:%M:%SZ") for e in received_events(name))
     assert len(times) == 6 and {(b - a).total_seconds() for a, b in zip(times, times[1:])} == {300}
     events_client.disable_rule(Name=rule)
     cloud.clock.advance(15 * 60)
     assert cloud.wait_for_background(30)
-    assert len(recorded_events(logs_client, name)) == 6  # a disabled schedule does not fire
+    assert len(received_events(name)) == 6  # a disabled schedule does not fire
     events_client.remove_targets(Rule=rule, Ids=["t"])
     events_client.delete_rule(Name=rule)
 
@@ -85,7 +86,7 @@ def test_an_invalid_schedule_is_rejected(events_client, expression):
     assert error["Code"] == "ValidationException" and error["Message"] == "Parameter ScheduleExpression is not valid."
 
 
-def test_put_events_reach_lambda_targets_of_matching_enabled_rules(deploy, logs_client, events_client, cloud):
+def test_put_events_reach_lambda_targets_of_matching_enabled_rules(deploy, events_client, cloud):
     name = deploy("recorder.handler", files={"recorder.py": RECORDER})
     rule = f"big-orders-{time.monotonic_ns()}"
     events_client.put_rule(Name=rule, EventPattern=json.dumps(
@@ -98,7 +99,7 @@ def test_put_events_reach_lambda_targets_of_matching_enabled_rules(deploy, logs_
     ])
     assert answer["FailedEntryCount"] == 0
     assert cloud.wait_for_background(30)
-    (event,) = recorded_events(logs_client, name)
+    (event,) = received_events(name)
     assert event["detail"] == {"id": "o-1", "total": 250} and event["detail-type"] == "OrderPlaced"
     assert event["account"] == cloud.account_id and event["region"] == cloud.region
     assert datetime.strptime(event["time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
@@ -106,10 +107,10 @@ def test_put_events_reach_lambda_targets_of_matching_enabled_rules(deploy, logs_
     events_client.put_events(Entries=[{"Source": "shop.orders", "DetailType": "OrderPlaced",
                                        "Detail": json.dumps({"id": "o-4", "total": 500})}])
     assert cloud.wait_for_background(30)
-    assert len(recorded_events(logs_client, name)) == 1  # disabled rules deliver nothing
+    assert len(received_events(name)) == 1  # disabled rules deliver nothing
 
 
-def test_a_target_without_the_functions_permission_gets_nothing(deploy, logs_client, events_client, cloud):
+def test_a_target_without_the_functions_permission_gets_nothing(deploy, events_client, cloud):
     """AWS counts a failed invocation and drops the event; add_permission for events.amazonaws.com fixes it."""
     name = deploy("recorder.handler", files={"recorder.py": RECORDER})
     rule = f"no-permission-{time.monotonic_ns()}"
@@ -117,16 +118,16 @@ def test_a_target_without_the_functions_permission_gets_nothing(deploy, logs_cli
     events_client.put_targets(Rule=rule, Targets=[{"Id": "t", "Arn": function_arn(cloud, name)}])
     events_client.put_events(Entries=[{"Source": "shop.orders", "DetailType": "X", "Detail": "{}"}])
     assert cloud.wait_for_background(30)
-    assert recorded_events(logs_client, name) == []
+    assert received_events(name) == []
 
 
-def test_a_schedule_only_rule_takes_no_put_events(deploy, logs_client, events_client, cloud):
+def test_a_schedule_only_rule_takes_no_put_events(deploy, events_client, cloud):
     name = deploy("recorder.handler", files={"recorder.py": RECORDER})
     rule = f"nightly-{time.monotonic_ns()}"
     events_client.put_rule(Name=rule, ScheduleExpression="cron(0 3 * * ? *)")
     target(events_client, rule, name, cloud)
     events_client.put_events(Entries=[{"Source": "anything", "DetailType": "X", "Detail": "{}"}])
     assert cloud.wait_for_background(30)
-    assert recorded_events(logs_client, name) == []
+    assert received_events(name) == []
     events_client.remove_targets(Rule=rule, Ids=["t"])
     events_client.delete_rule(Name=rule)

@@ -174,7 +174,7 @@ def test_boto3_inside_a_handler_reaches_the_local_aws(lambda_client, deploy):
 
 def test_a_handler_sees_the_sdk_but_no_other_installed_package(lambda_client, deploy):
     """As on AWS: boto3 and its dependencies come with the runtime; anything else must be in the zip or a layer."""
-    from helpers.packaging import library_files
+    from helpers.deploy.packaging import library_files
 
     source = ("import importlib\ndef handler(event, context):\n    found = {}\n    for name in event:\n"
               "        try:\n            importlib.import_module(name)\n            found[name] = True\n"

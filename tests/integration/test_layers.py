@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from helpers.packaging import package_layer
+from helpers.deploy.packaging import package_layer
 
 SHOW = """
 import importlib, json, os, shutil, sys

@@ -118,7 +118,7 @@ def test_a_custom_runtime_bootstrap_uses_the_same_runtime_api(lambda_client):
             answer = json.dumps({{"echo": event, "handler": os.environ["_HANDLER"]}}).encode()
             urllib.request.urlopen(urllib.request.Request(api + request_id + "/response", data=answer)).read()
         """)
-    from helpers.packaging import zip_files
+    from helpers.deploy.packaging import zip_files
 
     name = "custom-" + os.urandom(4).hex()
     lambda_client.create_function(FunctionName=name, Runtime="provided.al2023", Role=_role(lambda_client),
@@ -177,7 +177,7 @@ def test_cpu_model_stretches_cpu_time_by_the_memory_share(lambda_client, deploy)
 def test_a_runtime_that_cannot_start_fails_at_once(lambda_client, bootstrap, executable, error_type, detail):
     import time
 
-    from helpers.packaging import zip_files
+    from helpers.deploy.packaging import zip_files
 
     name = "broken-" + os.urandom(4).hex()
     code = zip_files({"bootstrap": bootstrap}, executable=("bootstrap",) if executable else ())

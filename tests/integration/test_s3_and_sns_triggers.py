@@ -8,7 +8,8 @@ import time
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from cloud_logs import recorded_events
+
+from helpers.observe.logs import received_events
 
 RECORDER = "import json\ndef handler(event, context):\n    print('EVENT ' + json.dumps(event))\n    return 'ok'\n"
 
@@ -58,7 +59,7 @@ def test_a_filter_rule_is_prefix_or_suffix(lambda_client, deploy, cloud):
     assert rules["Key"]["FilterRules"] == [{"Name": "prefix", "Value": "uploads/"}]
 
 
-def test_s3_events_have_aws_shape_and_filters(lambda_client, logs_client, deploy, cloud):
+def test_s3_events_have_aws_shape_and_filters(lambda_client, deploy, cloud):
     name = deploy("recorder.handler", files={"recorder.py": RECORDER})
     s3 = boto3.client("s3")
     bucket = f"uploads-{time.monotonic_ns()}"
@@ -72,7 +73,7 @@ def test_s3_events_have_aws_shape_and_filters(lambda_client, logs_client, deploy
     s3.put_object(Bucket=bucket, Key="in/notes.txt", Body=b"x")  # suffix does not match
     s3.put_object(Bucket=bucket, Key="out/other.jpg", Body=b"x")  # prefix does not match
     assert cloud.wait_for_background(30)
-    (event,) = recorded_events(logs_client, name)
+    (event,) = received_events(name)
     (record,) = event["Records"]
     assert record["eventSource"] == "aws:s3" and record["eventName"] == "ObjectCreated:Put"
     assert record["s3"]["bucket"]["name"] == bucket and record["s3"]["bucket"]["arn"] == f"arn:aws:s3:::{bucket}"
@@ -88,7 +89,7 @@ def subscribe(sns, lambda_client, topic: str, name: str, cloud, **attributes):
     return sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn(cloud, name), **attributes)
 
 
-def test_sns_fans_out_with_filter_policies_and_real_attributes(lambda_client, logs_client, deploy, cloud):
+def test_sns_fans_out_with_filter_policies_and_real_attributes(lambda_client, deploy, cloud):
     sns = boto3.client("sns")
     topic = sns.create_topic(Name=f"orders-{time.monotonic_ns()}")["TopicArn"]
     everything = deploy("recorder.handler", files={"recorder.py": RECORDER})
@@ -100,17 +101,17 @@ def test_sns_fans_out_with_filter_policies_and_real_attributes(lambda_client, lo
     sns.publish(TopicArn=topic, Message="big order",
                 MessageAttributes={"size": {"DataType": "String", "StringValue": "big"}})
     assert cloud.wait_for_background(30)
-    got_all = sorted(event["Records"][0]["Sns"]["Message"] for event in recorded_events(logs_client, everything))
-    got_big = [event["Records"][0]["Sns"]["Message"] for event in recorded_events(logs_client, only_big)]
+    got_all = sorted(event["Records"][0]["Sns"]["Message"] for event in received_events(everything))
+    got_big = [event["Records"][0]["Sns"]["Message"] for event in received_events(only_big)]
     assert got_all == ["big order", "small order"] and got_big == ["big order"]
-    record = next(event for event in recorded_events(logs_client, everything)
+    record = next(event for event in received_events(everything)
                   if event["Records"][0]["Sns"]["Message"] == "small order")["Records"][0]
     assert record["EventSource"] == "aws:sns" and record["Sns"]["TopicArn"] == topic
     assert record["Sns"]["MessageAttributes"] == {"size": {"Type": "String", "Value": "small"}}
     assert record["Sns"]["Subject"] == "order" and record["EventSubscriptionArn"].startswith(topic + ":")
 
 
-def test_a_subscription_to_a_deleted_function_does_not_break_publishing(lambda_client, logs_client, deploy, cloud):
+def test_a_subscription_to_a_deleted_function_does_not_break_publishing(lambda_client, deploy, cloud):
     sns = boto3.client("sns")
     topic = sns.create_topic(Name=f"news-{time.monotonic_ns()}")["TopicArn"]
     alive = deploy("recorder.handler", files={"recorder.py": RECORDER})
@@ -120,11 +121,11 @@ def test_a_subscription_to_a_deleted_function_does_not_break_publishing(lambda_c
     lambda_client.delete_function(FunctionName=doomed)
     sns.publish(TopicArn=topic, Message="still delivered")
     assert cloud.wait_for_background(30)
-    assert [event["Records"][0]["Sns"]["Message"] for event in recorded_events(logs_client, alive)] == [
+    assert [event["Records"][0]["Sns"]["Message"] for event in received_events(alive)] == [
         "still delivered"]
 
 
-def test_sns_needs_the_functions_permission(lambda_client, logs_client, deploy, cloud):
+def test_sns_needs_the_functions_permission(lambda_client, deploy, cloud):
     """Without add_permission for sns.amazonaws.com the delivery fails, as on AWS; the others still get theirs."""
     sns = boto3.client("sns")
     topic = sns.create_topic(Name=f"locked-{time.monotonic_ns()}")["TopicArn"]
@@ -134,4 +135,4 @@ def test_sns_needs_the_functions_permission(lambda_client, logs_client, deploy, 
     sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn(cloud, forgotten))
     sns.publish(TopicArn=topic, Message="hello")
     assert cloud.wait_for_background(30)
-    assert len(recorded_events(logs_client, allowed)) == 1 and recorded_events(logs_client, forgotten) == []
+    assert len(received_events(allowed)) == 1 and received_events(forgotten) == []

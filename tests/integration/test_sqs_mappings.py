@@ -7,7 +7,8 @@ import time
 
 import boto3
 import pytest
-from cloud_logs import log_messages
+
+from helpers.observe.logs import log_lines
 
 WORKER = """
 import json
@@ -62,7 +63,7 @@ def send_all(sqs, url: str, bodies: list[str]) -> None:
             {"Id": str(index), "MessageBody": body} for index, body in enumerate(bodies[start:start + 10])])
 
 
-def test_1000_messages_of_which_10_percent_always_fail_nothing_lost(lambda_client, logs_client, deploy, cloud):
+def test_1000_messages_of_which_10_percent_always_fail_nothing_lost(lambda_client, deploy, cloud):
     sqs = boto3.client("sqs")
     # AWS's advice: a visibility timeout of at least 6 times the function's timeout (a shorter one lets a slow
     # batch reappear and be processed twice: at-least-once delivery).
@@ -75,7 +76,7 @@ def test_1000_messages_of_which_10_percent_always_fail_nothing_lost(lambda_clien
                                                         FunctionResponseTypes=["ReportBatchItemFailures"])
     wait_until_empty(sqs, url)
     seconds = time.monotonic() - started
-    lines = log_messages(logs_client, name)
+    lines = log_lines(name)
     done = [line[5:] for line in lines if line.startswith("DONE ")]
     batches = [int(line[6:]) for line in lines if line.startswith("BATCH ")]
     in_dlq = drain(sqs, dlq_url)
@@ -100,7 +101,7 @@ def test_a_failing_batch_is_not_deleted_and_ends_in_the_dead_letter_queue(lambda
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
 
 
-def test_batches_fill_within_the_batching_window(lambda_client, logs_client, deploy, cloud):
+def test_batches_fill_within_the_batching_window(lambda_client, deploy, cloud):
     sqs = boto3.client("sqs")
     url, arn, _ = make_queues(sqs, "windowed", visibility_s=30)
     name = deploy("worker.handler", files={"worker.py": WORKER}, Timeout=10)
@@ -109,12 +110,12 @@ def test_batches_fill_within_the_batching_window(lambda_client, logs_client, dep
                                                         ScalingConfig={"MaximumConcurrency": 2})
     send_all(sqs, url, [f"order-{index}" for index in range(25)])
     wait_until_empty(sqs, url)
-    batches = [int(line[6:]) for line in log_messages(logs_client, name) if line.startswith("BATCH ")]
+    batches = [int(line[6:]) for line in log_lines(name) if line.startswith("BATCH ")]
     assert sum(batches) == 25 and max(batches) > 10  # more than one receive's worth in one invocation
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
 
 
-def test_a_disabled_mapping_leaves_messages_in_the_queue(lambda_client, logs_client, deploy, cloud):
+def test_a_disabled_mapping_leaves_messages_in_the_queue(lambda_client, deploy, cloud):
     sqs = boto3.client("sqs")
     url, arn, _ = make_queues(sqs, "paused", visibility_s=30)
     name = deploy("worker.handler", files={"worker.py": WORKER})
@@ -125,7 +126,7 @@ def test_a_disabled_mapping_leaves_messages_in_the_queue(lambda_client, logs_cli
     assert attributes["ApproximateNumberOfMessages"] == "2"
     lambda_client.update_event_source_mapping(UUID=mapping["UUID"], Enabled=True)
     wait_until_empty(sqs, url)
-    assert sorted(line for line in log_messages(logs_client, name) if line.startswith("DONE ")) == [
+    assert sorted(line for line in log_lines(name) if line.startswith("DONE ")) == [
         "DONE order-1", "DONE order-2"]
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
 

@@ -36,6 +36,16 @@ def test_show_source_prints_a_module_or_one_function(capsys):
     assert "has no function 'missing'" in capsys.readouterr().out
 
 
+def test_show_source_prints_a_workbook_helper(capsys):
+    show_source("helpers.deploy.functions", "deploy_function")
+    shown = capsys.readouterr().out
+    assert shown.startswith("def deploy_function(") and "create_function(" in shown and "function_active_v2" in shown
+    show_source("helpers.deploy.roles")
+    assert "lambda.amazonaws.com" in capsys.readouterr().out
+    with pytest.raises(FileNotFoundError):
+        show_source("helpers.no_such_module")
+
+
 def test_show_prints_status_payload_and_log(deploy, capsys):
     name = deploy("faults.raise_error")
     show(helpers.invoke(name))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from helpers.exercises import layers
-from helpers.packaging import package_layer, zip_files
+from helpers.deploy.packaging import package_layer, zip_files
 
 
 def test_layer_paths_are_checked_against_real_imports(solutions, cloud, capsys):

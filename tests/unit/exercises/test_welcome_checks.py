@@ -6,7 +6,7 @@ import math
 
 import helpers
 from helpers.exercises import welcome
-from helpers.packaging import zip_files
+from helpers.deploy.packaging import zip_files
 
 
 def test_limits(solutions, capsys):

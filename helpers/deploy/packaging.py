@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-HANDLERS_DIR = Path(__file__).resolve().parent.parent / "handlers"
+HANDLERS_DIR = Path(__file__).resolve().parents[2] / "handlers"
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 
 

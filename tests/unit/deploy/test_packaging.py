@@ -1,4 +1,4 @@
-"""Deployment packages (helpers/packaging.py): reproducible zips of handlers/ modules, folders and files."""
+"""Deployment packages (helpers/deploy/packaging.py): reproducible zips of handlers/ modules, folders and files."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from helpers.packaging import HANDLERS_DIR, package_handler, zip_files
+from helpers.deploy.packaging import HANDLERS_DIR, package_handler, zip_files
 
 
 def entries(data: bytes) -> dict[str, bytes]:
@@ -92,7 +92,7 @@ def test_a_library_that_is_not_installed_says_how_to_get_it():
 
 
 def test_a_layer_puts_libraries_and_what_they_require_under_python():
-    from helpers.packaging import package_layer, with_dependencies
+    from helpers.deploy.packaging import package_layer, with_dependencies
 
     assert with_dependencies(["requests"])[:1] == ["requests"]
     assert {"idna", "certifi"} <= {name.lower() for name in with_dependencies(["requests"])}
@@ -103,7 +103,7 @@ def test_a_layer_puts_libraries_and_what_they_require_under_python():
 
 
 def test_a_layer_from_a_folder_keeps_its_layout_and_executables(tmp_path):
-    from helpers.packaging import package_layer
+    from helpers.deploy.packaging import package_layer
 
     (tmp_path / "layer" / "python").mkdir(parents=True)
     (tmp_path / "layer" / "python" / "shared.py").write_text("X = 1\n")
@@ -115,7 +115,7 @@ def test_a_layer_from_a_folder_keeps_its_layout_and_executables(tmp_path):
 
 
 def test_a_layer_from_a_local_wheel(tmp_path):
-    from helpers.packaging import package_layer
+    from helpers.deploy.packaging import package_layer
 
     wheel = tmp_path / "tinylib-1.0-py3-none-any.whl"
     wheel.write_bytes(zip_files({"tinylib/__init__.py": "X = 1\n", "tinylib-1.0.dist-info/METADATA": "Name: tinylib\n",
