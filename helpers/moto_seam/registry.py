@@ -98,9 +98,13 @@ class PatchRegistry:
     def installed(self) -> bool:
         return bool(self._saved)
 
+    def original_attribute(self, owner: Any, name: str) -> Any:
+        """What moto's class or module held before the seam was installed (a property stays a property)."""
+        return self._saved.get((owner, name)) or inspect.getattr_static(owner, name)
+
     def original(self, owner: Any, name: str) -> Callable[..., Any]:
         """moto's own callable (a function: call it with ``self`` first for a method or a property)."""
-        raw = self._saved.get((owner, name)) or inspect.getattr_static(owner, name)
+        raw = self.original_attribute(owner, name)
         if isinstance(raw, staticmethod):
             return raw.__func__
         return raw.fget if isinstance(raw, property) else raw

@@ -69,3 +69,25 @@ def test_keeps_the_executable_bit(store):
     assert stat.S_IMODE(os.stat(folder / "app.py").st_mode) == 0o644
     assert os.access(folder / "bootstrap", os.X_OK)
     assert not os.access(folder / "app.py", os.X_OK)
+
+
+LINK = stat.S_IFLNK | 0o777
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need a privilege on Windows")
+def test_symbolic_links_stay_links_and_files_under_a_linked_folder_land_in_it(store):
+    folder = store.unpack("links", a_zip(("real/x.txt", b"inside", 0o644), ("lib", b"real", LINK),
+                                         ("lib/y.txt", b"through the link", 0o644),
+                                         ("libx.so", b"real/x.txt", LINK)))
+    assert (folder / "lib").is_symlink() and (folder / "lib" / "x.txt").read_text() == "inside"
+    assert (folder / "real" / "y.txt").read_text() == "through the link"
+    assert (folder / "libx.so").is_symlink() and (folder / "libx.so").read_text() == "inside"
+
+
+def test_nothing_lands_outside_the_package_and_nothing_is_left_half_made(store, tmp_path):
+    folder = store.unpack("escape", a_zip(("ok.py", b"x = 1", 0o644), ("passwd", b"/etc/passwd", LINK),
+                                          ("up", b"../../outside", LINK), ("up/evil.txt", b"no", 0o644),
+                                          ("ok.py/under-a-file.txt", b"no", 0o644)))
+    assert sorted(path.name for path in folder.iterdir()) == ["ok.py", "up"]  # links out are left out
+    assert not (folder / "up").is_symlink() and not (tmp_path / "outside").exists()
+    assert not [path for path in store.root.iterdir() if path.name.endswith(".partial")]
