@@ -21,7 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 SUPPORTED = ((3, 11), (3, 12), (3, 13))
-TEST_COMMAND = ["-m", "pytest", "tests", "notebooks", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider"]
+# Four workers (pytest-xdist): most tests wait on real time, so more workers than cores help; --dist loadfile keeps
+# each notebook's cells (and each test module) together on one worker.
+TEST_COMMAND = ["-m", "pytest", "tests", "notebooks", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
+                "-n", "4", "--dist", "loadfile"]
 
 
 def venv_python() -> Path:
