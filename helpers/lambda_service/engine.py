@@ -20,7 +20,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,13 +84,15 @@ class LambdaEngine:
     def __init__(self, workdir: Path, endpoint_url: str, *, credentials: dict[str, str] | None = None,
                  idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S,
                  runtime_command: Callable[[FunctionSpec], list[str]] = default_runtime_command,
-                 clock: WorkbookClock | None = None) -> None:
+                 clock: WorkbookClock | None = None,
+                 guard_environment: Callable[[Mapping[str, str]], Mapping[str, str]] | None = None) -> None:
         self.workdir = workdir
         self.idle_timeout_s = idle_timeout_s
         self.clock = clock or WorkbookClock()
         self.runtime_command = runtime_command
         self._code = CodeStore(workdir / "code")
-        self._settings = EnvironmentSettings(workdir, endpoint_url, self._command, dict(credentials or {}))
+        self._settings = EnvironmentSettings(workdir, endpoint_url, self._command, dict(credentials or {}),
+                                             guard_environment=guard_environment)
         self._pools: dict[tuple[str, str], list[ExecutionEnvironment]] = {}
         self._busy: set[str] = set()
         self._fingerprints: dict[tuple[str, str], str] = {}
@@ -286,7 +288,7 @@ class LambdaEngine:
             envs = [env for pool in self._pools.values() for env in pool]
             self._pools.clear()
         for trigger in (getattr(self, "sqs_pollers", None), getattr(self, "stream_pollers", None),
-                        getattr(self, "front_door", None)):
+                        getattr(self, "front_door", None), getattr(self, "guard_proxy", None)):
             if trigger is not None:
                 trigger.stop()
         for env in envs:

@@ -96,6 +96,7 @@ WORKDIR_PREFIX = "lambda-workbook-"
 
 def _new_engine(endpoint: str, idle_timeout_s: float | None, time_scale: float = 1.0):
     from helpers.clock import WorkbookClock
+    from helpers.guard_proxy import GuardProxy
     from helpers.lambda_service.engine import DEFAULT_IDLE_TIMEOUT_S, LambdaEngine
 
     _remove_orphaned_workdirs()
@@ -106,8 +107,11 @@ def _new_engine(endpoint: str, idle_timeout_s: float | None, time_scale: float =
     from helpers.triggers.stream_poller import StreamPollers
 
     workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
+    proxy = GuardProxy()  # guards what handlers start (helpers/guard_proxy.py); stopped with the engine
     engine = LambdaEngine(workdir, endpoint, credentials=FAKE_CREDENTIALS, clock=WorkbookClock(time_scale),
-                          idle_timeout_s=DEFAULT_IDLE_TIMEOUT_S if idle_timeout_s is None else idle_timeout_s)
+                          idle_timeout_s=DEFAULT_IDLE_TIMEOUT_S if idle_timeout_s is None else idle_timeout_s,
+                          guard_environment=proxy.environment)
+    engine.guard_proxy = proxy
     engine.scheduler = Scheduler(engine.clock, engine, send_with_moto)  # EventBridge schedules, on the same clock
     engine.sqs_pollers = SQSPollers(engine)  # SQS event source mappings
     engine.stream_pollers = StreamPollers(engine)  # DynamoDB Streams event source mappings

@@ -75,6 +75,8 @@ class EnvironmentSettings:
     runtime_command: Callable[[FunctionSpec], list[str]]
     credentials: Mapping[str, str] = field(default_factory=dict)
     init_limit_s: float = INIT_LIMIT_S
+    # Variables that guard what a handler starts, given the environment built so far (helpers/guard_proxy.py)
+    guard_environment: Callable[[Mapping[str, str]], Mapping[str, str]] | None = None
 
 
 @dataclass
@@ -266,6 +268,8 @@ class ExecutionEnvironment:
             library_path.append(str(spec.opt_dir / "lib"))
         env["LD_LIBRARY_PATH"] = os.pathsep.join(filter(None, [env.get("LD_LIBRARY_PATH", ""), *library_path]))
         env.update(spec.variables)
+        if self.settings.guard_environment is not None:
+            env.update(self.settings.guard_environment(env))
         return env
 
     def _start_process(self) -> None:
