@@ -64,7 +64,8 @@ class GuardProxy:
         self._server = socket.create_server(("127.0.0.1", 0))
         self.url = "http://127.0.0.1:%d" % self._server.getsockname()[1]
         self._stopped = threading.Event()
-        threading.Thread(target=self._accept, name="lambda-workbook-guard-proxy", daemon=True).start()
+        self._thread = threading.Thread(target=self._accept, name="lambda-workbook-guard-proxy", daemon=True)
+        self._thread.start()
 
     def environment(self, env: Mapping[str, str]) -> dict[str, str]:
         """``guard_environment`` with this proxy: what ``EnvironmentSettings.guard_environment`` calls."""
@@ -102,6 +103,7 @@ class GuardProxy:
             socket.create_connection(self._server.getsockname(), timeout=1).close()
         except OSError:
             pass
+        self._thread.join(timeout=5)
         self._server.close()
 
 
