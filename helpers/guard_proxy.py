@@ -6,6 +6,8 @@ another process. ``GuardProxy.environment`` gives every environment the variable
 * ``PYTHONPATH`` starts with ``helpers/runtime/guard_site``, whose ``sitecustomize.py`` installs helpers/guard.py
   in every Python interpreter started there (``subprocess.run([sys.executable, ...])``, a ``python3`` script), and
   takes itself off ``sys.path`` again;
+* ``NODE_OPTIONS`` starts with ``--require helpers/runtime/node_guard.cjs``, the same guard for every Node.js
+  program started there (the runtime client node_client.mjs loads it too);
 * ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, ``FTP_PROXY`` (and their lower-case forms, which curl and wget
   read) name this proxy: a server on 127.0.0.1 that never connects anywhere and answers every request (``CONNECT``
   or a plain proxied request) with ``403`` and a message naming the guard. ``curl``, ``wget`` and any program that
@@ -14,13 +16,13 @@ another process. ``GuardProxy.environment`` gives every environment the variable
   directly) and the opted-in hosts of ``LAMBDA_WORKBOOK_ALLOW_HOSTS`` (helpers/guard.py) that cannot cover an AWS
   host (so ``com`` or ``*`` is left out here); ``LAMBDA_WORKBOOK_ALLOW_HOSTS`` itself is passed on.
 
-These variables are in the environment's ``os.environ``, so a handler sees them (AWS sets none of the proxy ones;
-it sets its own ``PYTHONPATH``). They override a function's own variables of the same names, except that a
-function's ``PYTHONPATH`` follows the guard's folder.
+These variables are in the environment's ``os.environ``, so a handler sees them (AWS sets none of the proxy ones
+nor ``NODE_OPTIONS``; it sets its own ``PYTHONPATH``). They override a function's own variables of the same names,
+except that a function's ``PYTHONPATH`` and ``NODE_OPTIONS`` follow the guard's.
 
 What this cannot stop: a program that ignores proxy variables and opens its own sockets (most compiled programs,
-Node.js's ``fetch``, ``python -I``, ``-E`` or ``-S``), or one that unsets them. Only operating-system sandboxing
-(a network namespace, a firewall) would.
+``python -I``, ``-E`` or ``-S``, a ``node`` whose NODE_OPTIONS was dropped), or one that unsets the variables.
+Only operating-system sandboxing (a network namespace, a firewall) would.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from pathlib import Path
 from helpers import guard
 
 SITE_DIR = Path(__file__).parent / "runtime" / "guard_site"
+NODE_GUARD = Path(__file__).parent / "runtime" / "node_guard.cjs"
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "FTP_PROXY")
 #: What NO_PROXY always names: loopback (127.0.0.0/8 is for programs that read CIDR blocks, as curl does).
 LOOPBACK_NO_PROXY = ("localhost", "127.0.0.1", "::1", "127.0.0.0/8")
@@ -46,7 +49,9 @@ def guard_environment(env: Mapping[str, str], proxy_url: str | None) -> dict[str
     guarded too: see the module docstring. ``env`` is the environment as built so far, function variables included."""
     allow = env.get(guard.ALLOW_VARIABLE, os.environ.get(guard.ALLOW_VARIABLE, ""))
     python_path = [str(SITE_DIR)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
-    additions = {"PYTHONPATH": os.pathsep.join(python_path)}
+    quoted = '"' + str(NODE_GUARD).replace("\\", "\\\\").replace('"', '\\"') + '"'  # NODE_OPTIONS's quoting
+    node_options = [f"--require {quoted}"] + ([env["NODE_OPTIONS"]] if env.get("NODE_OPTIONS") else [])
+    additions = {"PYTHONPATH": os.pathsep.join(python_path), "NODE_OPTIONS": " ".join(node_options)}
     if allow:
         additions[guard.ALLOW_VARIABLE] = allow
     if proxy_url:

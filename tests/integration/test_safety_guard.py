@@ -87,6 +87,10 @@ def handler(event, context):
         results["curl_http_other"] = run(["curl", "-sS", "--max-time", "10", "http://example.com/"])
         results["curl_local_aws"] = run(["curl", "-sS", "--max-time", "10", "-o", os.devnull, "-w", "%{http_code}",
                                          os.environ["AWS_ENDPOINT_URL"] + "/"])
+    if shutil.which("node"):
+        results["node_fetch_aws"] = run(["node", "-e", "fetch('https://sts.amazonaws.com/').then(() => "
+                                         "console.log('REACHED'), (e) => { console.error(e.cause.message); "
+                                         "process.exit(3); })"])
     if shutil.which("wget"):
         results["wget_https_aws"] = run(["wget", "-q", "-O-", "--timeout=10", "--tries=1", "https://sts.amazonaws.com/"])
     return results
@@ -141,6 +145,9 @@ def test_what_a_handler_starts_is_guarded_too(lambda_client, deploy):
     assert f"{GUARD}: refused a DNS lookup of example.com" in answer["python_socket_other"]["err"]
     assert json.loads(answer["verdicts"]["out"]) == ["not allowed", "not allowed", "aws"]
     assert json.loads(answer["verdicts_opted_in"]["out"]) == ["allowed", "not allowed", "aws"]
+    if "node_fetch_aws" in answer:  # NODE_OPTIONS loads the Node.js guard
+        node = answer["node_fetch_aws"]
+        assert node["code"] == 3 and node["err"].startswith(f"{GUARD}: refused a connection to sts.amazonaws.com"), node
     if "curl_https_aws" not in answer:
         pytest.skip("no curl on this machine: the Python children were checked")
     curl = answer["curl_https_aws"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -112,7 +113,7 @@ def test_real_aws_call_with_real_looking_credentials_is_blocked(setup):
 # --------------------------------------------------------------------------- which hosts may be reached
 
 from helpers import guard  # noqa: E402
-from helpers.guard_proxy import SITE_DIR, GuardProxy, guard_environment, requested_host  # noqa: E402
+from helpers.guard_proxy import NODE_GUARD, SITE_DIR, GuardProxy, guard_environment, requested_host  # noqa: E402
 
 AWS_HOSTS = ["sts.amazonaws.com", "STS.US-EAST-1.AMAZONAWS.COM.", "s3.cn-north-1.amazonaws.com.cn",
              "abc123.lambda-url.us-east-1.on.aws", "lambda.us-east-1.api.aws", "aws.amazon.com",
@@ -177,8 +178,8 @@ def test_entries_that_would_cover_an_aws_host_as_a_suffix(entry, covers):
     assert guard.covers_aws(entry) is covers
 
 
-def test_node_client_refuses_the_same_aws_domains():
-    source = (PROJECT_ROOT / "helpers" / "runtime" / "node_client.mjs").read_text()
+def test_the_nodejs_guard_refuses_the_same_aws_domains():
+    source = (PROJECT_ROOT / "helpers" / "runtime" / "node_guard.cjs").read_text()
     import re
 
     for name, python_list in (("AWS_DOMAINS", guard.AWS_DOMAINS), ("AWS_METADATA_ADDRESSES",
@@ -200,8 +201,49 @@ def test_the_environment_of_an_execution_environment(allow):
     assert additions["NO_PROXY"] == additions["no_proxy"] == "localhost,127.0.0.1,::1,127.0.0.0/8,example.com"
     assert additions[guard.ALLOW_VARIABLE] == "example.com,com,*,sts.amazonaws.com"
     # a function's own opt-in is kept; without a proxy, only the sitecustomize
-    assert guard_environment({guard.ALLOW_VARIABLE: "pypi.org"}, None) == {
-        "PYTHONPATH": str(SITE_DIR), guard.ALLOW_VARIABLE: "pypi.org"}
+    assert additions["NODE_OPTIONS"] == f'--require "{NODE_GUARD}"'
+    assert guard_environment({guard.ALLOW_VARIABLE: "pypi.org", "NODE_OPTIONS": "--trace-warnings"}, None) == {
+        "PYTHONPATH": str(SITE_DIR), guard.ALLOW_VARIABLE: "pypi.org",
+        "NODE_OPTIONS": f'--require "{NODE_GUARD}" --trace-warnings'}
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js (`node` on PATH)")
+def test_node_options_guard_any_nodejs_program(tmp_path, allow):
+    """What a handler starts with `node`: NODE_OPTIONS loads node_guard.cjs before the program's first line."""
+    script = tmp_path / "probe.js"
+    script.write_text("""
+        const net = require('node:net');
+        const dns = require('node:dns');
+        const lookups = [];
+        const originalLookup = dns.lookup;
+        dns.lookup = (...args) => { lookups.push(args[0]); return originalLookup(...args); };
+        const attempt = async (call) => { try { await call(); return 'REACHED'; }
+                                          catch (e) { return String(e.cause?.message || e.message); } };
+        (async () => {
+          const server = net.createServer((socket) => socket.end()).listen(0, '127.0.0.1');
+          await new Promise((resolve) => server.on('listening', resolve));
+          const results = {
+            fetch_aws: await attempt(() => fetch('https://sts.amazonaws.com/')),
+            fetch_other: await attempt(() => fetch('https://example.com/')),
+            socket_other: await attempt(() => new net.Socket().connect(80, 'example.org')),
+            loopback: await attempt(() => new Promise((resolve, reject) => {
+              net.connect(server.address().port, '127.0.0.1', resolve).on('error', reject); })),
+          };
+          server.close();
+          console.log(JSON.stringify({ results, lookups }));
+          process.exit(0);
+        })();
+    """)
+    env = {key: value for key, value in os.environ.items() if key != "NODE_OPTIONS"}
+    env.update(guard_environment({}, None))
+    completed = subprocess.run(["node", str(script)], env=env, capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 0, completed.stderr
+    outcome = json.loads(completed.stdout.strip().splitlines()[-1])
+    results = outcome["results"]
+    assert results.pop("loopback") == "REACHED" and outcome["lookups"] == ["127.0.0.1"]  # refused before any lookup
+    assert results["fetch_aws"].startswith("lambda-workbook safety guard: refused a connection to sts.amazonaws.com")
+    assert results["fetch_other"].startswith("lambda-workbook safety guard: refused a connection to example.com")
+    assert results["socket_other"].startswith("lambda-workbook safety guard: refused a connection to example.org")
 
 
 @pytest.mark.parametrize(("head", "host"), [
