@@ -39,7 +39,7 @@ import sys
 
 GUARD_NAME = "lambda-workbook safety guard"
 ALLOW_VARIABLE = "LAMBDA_WORKBOOK_ALLOW_HOSTS"
-#: AWS's DNS domains: a host in one of them (or one of them) is never reached. helpers/runtime/node_client.mjs
+#: AWS's DNS domains: a host in one of them (or one of them) is never reached. helpers/runtime/node_guard.cjs
 #: keeps the same list (a test checks that they agree).
 AWS_DOMAINS = ("amazonaws.com", "amazonaws.com.cn", "amazonaws.eu", "amazonwebservices.com", "aws", "api.aws",
                "on.aws", "aws.amazon.com", "awsapps.com", "amazoncognito.com", "c2s.ic.gov", "sc2s.sgov.gov",
@@ -98,6 +98,7 @@ def is_aws_host(host: str | bytes | None) -> bool:
     if address is not None:
         import ipaddress
 
+        address = getattr(address, "ipv4_mapped", None) or address
         return any(address == ipaddress.ip_address(metadata) for metadata in AWS_METADATA_ADDRESSES)
     return any(name == domain or name.endswith("." + domain) for domain in AWS_DOMAINS)
 

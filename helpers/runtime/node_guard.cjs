@@ -43,7 +43,12 @@ function isLoopback(host) {
 
 function isAwsHost(host) {
   if (net.isIP(host.split('%')[0])) {
-    const canonical = net.isIPv6(host.split('%')[0]) ? canonicalIPv6(host) : host;
+    let canonical = net.isIPv6(host.split('%')[0]) ? canonicalIPv6(host) : host;
+    const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical); // IPv4-mapped, as URL writes it
+    if (mapped) {
+      const [high, low] = [parseInt(mapped[1], 16), parseInt(mapped[2], 16)];
+      canonical = [high >> 8, high & 255, low >> 8, low & 255].join('.');
+    }
     return AWS_METADATA_ADDRESSES.includes(canonical);
   }
   return AWS_DOMAINS.some((domain) => host === domain || host.endsWith(`.${domain}`));

@@ -118,7 +118,7 @@ from helpers.guard_proxy import NODE_GUARD, SITE_DIR, GuardProxy, guard_environm
 AWS_HOSTS = ["sts.amazonaws.com", "STS.US-EAST-1.AMAZONAWS.COM.", "s3.cn-north-1.amazonaws.com.cn",
              "abc123.lambda-url.us-east-1.on.aws", "lambda.us-east-1.api.aws", "aws.amazon.com",
              "signin.aws.amazon.com", "d-1234567890.awsapps.com", "amazonaws.com", "169.254.169.254",
-             "fd00:ec2::254", "[fd00:ec2::254]", b"sts.amazonaws.com"]
+             "fd00:ec2::254", "[fd00:ec2::254]", "::ffff:169.254.169.254", b"sts.amazonaws.com"]
 
 
 @pytest.fixture
