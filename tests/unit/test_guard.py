@@ -1,6 +1,9 @@
-"""The safety guard (helpers/guard.py): nothing this workbook sends through botocore may leave the machine.
+"""The safety guard (helpers/guard.py, helpers/guard_proxy.py): nothing any process of this workbook starts may
+leave the machine.
 
-The boto3 checks run in fresh interpreters, so the guard is never installed in the test process itself.
+The test process imports helpers, so it is guarded itself; what a learner's process does (boto3 with real-looking
+credentials, raw sockets, the command line, the sitecustomize, node) is checked in fresh interpreters, with an audit
+hook that records every DNS lookup and connect they make.
 """
 
 from __future__ import annotations
