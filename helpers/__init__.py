@@ -7,12 +7,20 @@ The names a notebook needs, imported lazily so ``import helpers`` stays cheap:
     package_handler("hello")                                        a deployment zip (helpers.deploy.packaging)
     execution_role("my-role")                                       a role Lambda may assume (helpers.deploy.roles)
     deploy_function("hello", "hello.handler", zip_bytes, ...)       create or update, and wait (helpers.deploy.functions)
+
+Importing it installs the safety guard (helpers.guard) in this process: no connection leaves the machine.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
 from typing import Any
+
+from helpers import guard as _guard
+
+# Before anything else can: from `import helpers` on, nothing in this process may reach real AWS or, unless opted in
+# (LAMBDA_WORKBOOK_ALLOW_HOSTS), any host that is not this machine. See helpers/guard.py.
+_guard.install()
 
 __version__ = "0.1.0"
 

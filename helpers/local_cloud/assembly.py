@@ -1,5 +1,6 @@
 """The composition root: builds every part of one local AWS's data plane and hands each its collaborators.
 
+    guard proxy ── refuses whatever a handler's own programs try to reach outside this machine
     clock ── the workbook clock, for everything that waits
     state ── the one reader of moto (functions, layers, logs, queues, streams, rules, APIs)
     engine ── pools of execution environments (made by a factory, with the launcher and settings)
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from helpers import moto_seam
 from helpers.clock import WorkbookClock
+from helpers.guard_proxy import GuardProxy
 from helpers.lambda_service.async_invocations import AsyncInvocations
 from helpers.lambda_service.code_store import CodeStore
 from helpers.lambda_service.destinations import BotoDestinations
@@ -42,6 +44,7 @@ class CloudParts:
     """Every running part of one local AWS's data plane (rebuilt by a reset; moto's server stays)."""
 
     workdir: Path
+    guard_proxy: GuardProxy
     clock: WorkbookClock
     state: MotoState
     engine: LambdaEngine
@@ -58,6 +61,7 @@ class CloudParts:
             trigger.stop()
         self.queue.stop()
         self.engine.shutdown()
+        self.guard_proxy.stop()
         self.clock.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -65,9 +69,11 @@ class CloudParts:
 def build(*, workdir: Path, endpoint_url: str, credentials: Mapping[str, str], launcher: Launcher,
           idle_timeout_s: float, time_scale: float) -> CloudParts:
     """Build and wire every part, and plug them into moto."""
+    guard_proxy = GuardProxy()  # what handlers start is guarded too (helpers/guard_proxy.py)
     clock = WorkbookClock(time_scale)
     state = MotoState()
-    settings = EnvironmentSettings(workdir, endpoint_url, launcher, dict(credentials))
+    settings = EnvironmentSettings(workdir, endpoint_url, launcher, dict(credentials),
+                                   guard_environment=guard_proxy.environment)
 
     def new_environment(spec: FunctionSpec) -> ExecutionEnvironment:
         return ExecutionEnvironment(spec, settings)
@@ -85,5 +91,5 @@ def build(*, workdir: Path, endpoint_url: str, credentials: Mapping[str, str], l
     moto_seam.install(Seam(state=state, invoke_api=invoke_api, engine=engine, queue=queue, clock=clock,
                            addresses=front_door, schedules=scheduler, rule_targets=lambda_targets,
                            registry=moto_seam.REGISTRY))
-    return CloudParts(workdir, clock, state, engine, queue, invoke_api, front_door, scheduler, sqs_pollers,
+    return CloudParts(workdir, guard_proxy, clock, state, engine, queue, invoke_api, front_door, scheduler, sqs_pollers,
                       stream_pollers)

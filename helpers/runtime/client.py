@@ -498,12 +498,16 @@ def _set_up_paths(opt_dir):
 
 
 def _load_guard(guard_file):
-    """Load the workbook's safety guard, so that boto3 in a handler can only reach loopback."""
-    import importlib.util
+    """Install the workbook's safety guard (helpers/guard.py), so that nothing in the handler's process can reach
+    anything but loopback (the sitecustomize of helpers/runtime/guard_site may already have loaded it)."""
+    module = sys.modules.get("_lambda_workbook_guard")
+    if module is None:
+        import importlib.util
 
-    spec = importlib.util.spec_from_file_location("_lambda_workbook_guard", guard_file)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+        spec = importlib.util.spec_from_file_location("_lambda_workbook_guard", guard_file)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["_lambda_workbook_guard"] = module
+        spec.loader.exec_module(module)
     module.install()
 
 

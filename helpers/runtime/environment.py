@@ -52,6 +52,8 @@ class EnvironmentSettings:
     launcher: Launcher = field(default_factory=Launcher)
     credentials: Mapping[str, str] = field(default_factory=dict)
     init_limit_s: float = aws_facts.INIT_LIMIT_S  # on-demand; ahead-of-time inits get PROVISIONED_INIT_LIMIT_S
+    # Variables that guard what a handler starts, given the environment built so far (helpers/guard_proxy.py)
+    guard_environment: Callable[[Mapping[str, str]], Mapping[str, str]] | None = None
 
 
 class ExecutionEnvironment:
@@ -99,6 +101,8 @@ class ExecutionEnvironment:
             self.spec, log_stream_name=self.log_stream_name, runtime_api=self._api.address,
             endpoint_url=self.settings.endpoint_url, tmp_dir=self.tmp_dir, runtime_dir=CLIENT_SCRIPT.parent,
             initialization_type=self.initialization_type, credentials=self.settings.credentials)
+        if self.settings.guard_environment is not None:
+            env.update(self.settings.guard_environment(env))
         argv = self.settings.launcher.command(self.spec)
         self._process = RuntimeProcess(argv, cwd=self.spec.code_dir, env=env, output_path=self._output.path)
         self._probe = self._process.probe

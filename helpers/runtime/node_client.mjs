@@ -42,9 +42,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
-import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
 import util from 'node:util';
 
@@ -392,36 +390,10 @@ function useLayers(optDir) {
 
 // ------------------------------------------------------------------------------------------------ the safety guard
 
-// The Python runtime client installs helpers/guard.py, which refuses any AWS request that is not for this machine.
-// Here the handler may use any HTTP library (an AWS SDK it bundled, fetch, https), so the guard sits lower: every
-// TCP or TLS connection to an AWS host name is refused before it is made, whatever credentials are configured.
-const AWS_HOSTS = /(^|\.)(amazonaws\.com|amazonaws\.com\.cn|api\.aws|on\.aws)\.?$/i;
-const GUARD = 'lambda-workbook safety guard';
-
-function guardedHost(args) {
-  const first = args[0];
-  const options = (first && typeof first === 'object') ? first : (args[1] && typeof args[1] === 'object' ? args[1] : {});
-  const host = options.host || options.hostname || options.servername
-    || (typeof args[1] === 'string' ? args[1] : typeof first === 'string' && !/^\d+$/.test(first) ? first : '');
-  return String(host || '');
-}
-
+// node_guard.cjs (helpers/guard.py's twin): no connection to anything but loopback, unless opted in; never to AWS.
+// NODE_OPTIONS usually loaded it already; requiring it again is harmless.
 function installGuard() {
-  for (const [module, names] of [[net, ['connect', 'createConnection']], [tls, ['connect']]]) {
-    for (const name of names) {
-      const original = module[name];
-      module[name] = function guarded(...args) {
-        const host = guardedHost(args);
-        if (AWS_HOSTS.test(host)) {
-          const error = new Error(`${GUARD}: refused a connection to ${host}. This workbook never talks to real AWS: `
-            + 'use the local AWS (boto3 and the AWS SDKs find it through AWS_ENDPOINT_URL).');
-          error.code = 'ECONNREFUSED';
-          throw error;
-        }
-        return original.apply(this, args);
-      };
-    }
-  }
+  require('./node_guard.cjs');
 }
 
 async function main() {
