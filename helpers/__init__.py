@@ -34,6 +34,7 @@ _EXPORTS = {
     "package_handler": ("helpers.deploy.packaging", "package_handler"),
     "zip_files": ("helpers.deploy.packaging", "zip_files"),
     "execution_role": ("helpers.deploy.roles", "execution_role"),
+    "make_queue": ("helpers.deploy.queues", "make_queue"),
     "deploy_function": ("helpers.deploy.functions", "deploy_function"),
 }
 __all__ = sorted(_EXPORTS)

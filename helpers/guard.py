@@ -238,29 +238,20 @@ def _patch_socket(module) -> None:
                 and sock.family in inet):
             check_host(address[0], "a connection to")
 
-    @_guarded
-    def getaddrinfo(host, port, *args, **kwargs):
-        remember = check_lookup(host)
-        result = original_getaddrinfo(host, port, *args, **kwargs)
-        if remember:
-            _remember(entry[4][0] for entry in result)
-        return result
+    def guarded_lookup(original, addresses_of):
+        """A name lookup that checks the name first, and remembers what an allowed name resolved to."""
+        @_guarded
+        def lookup(host, *args, **kwargs):
+            remember = check_lookup(host)
+            result = original(host, *args, **kwargs)
+            if remember:
+                _remember(addresses_of(result))
+            return result
+        return lookup
 
-    @_guarded
-    def gethostbyname(hostname):
-        remember = check_lookup(hostname)
-        address = original_gethostbyname(hostname)
-        if remember:
-            _remember([address])
-        return address
-
-    @_guarded
-    def gethostbyname_ex(hostname):
-        remember = check_lookup(hostname)
-        result = original_gethostbyname_ex(hostname)
-        if remember:
-            _remember(result[2])
-        return result
+    getaddrinfo = guarded_lookup(original_getaddrinfo, lambda result: (entry[4][0] for entry in result))
+    gethostbyname = guarded_lookup(original_gethostbyname, lambda address: [address])
+    gethostbyname_ex = guarded_lookup(original_gethostbyname_ex, lambda result: result[2])
 
     @_guarded
     def connect(self, address):

@@ -86,7 +86,7 @@ def invoke(function_name: str, payload: Any = None, *, qualifier: str | None = N
     """Invoke a function in the local AWS (started if needed) and return an ``Invocation``."""
     cloud = local_cloud.start()
     try:
-        result = cloud.invoke_api.invoke(function_name, encode_payload(payload), qualifier=qualifier,
+        result = cloud.parts.invoke_api.invoke(function_name, encode_payload(payload), qualifier=qualifier,
                                          invocation_type=invocation_type, log_type="Tail",
                                          client_context=client_context, account_id=cloud.account_id,
                                          region=cloud.region)

@@ -9,7 +9,7 @@ from .shared import (Moment, HeaderValues, Body, DEFAULT_USER_AGENT, LOWER_ALNUM
                      random_hex, random_uuid, random_b64, stable_chars, as_datetime, clf_time, epoch_millis,
                      xray_trace_header)
 from .http_request import (split_path, grouped, encode_body, merge_headers, header_value, template_parameters,
-                           v2_headers, v2_event)
+                           v2_headers, v2_event, v2_request_context)
 
 
 def api_gateway_rest_event(method: str, path: str, *, resource: str | None = None, body: Body = None,
@@ -140,18 +140,9 @@ def http_api_event(method: str, path: str, *, route_key: str | None = None, body
     if path_parameters is None and route_key != "$default":
         path_parameters = template_parameters(route_key.partition(" ")[2] or route_key, path)
     raw_path = path if stage == "$default" else f"/{stage}{path}"
-    context = {
-        "accountId": account_id,
-        "apiId": api_id,
-        "domainName": domain,
-        "domainPrefix": api_id,
-        "http": {"method": method, "path": raw_path, "protocol": "HTTP/1.1", "sourceIp": source_ip,
-                 "userAgent": header_map.get("user-agent", "")},
-        "requestId": random_b64(11, urlsafe=True),
-        "routeKey": route_key,
-        "stage": stage,
-        "time": clf_time(moment),
-        "timeEpoch": epoch_millis(moment),
-    }
+    context = v2_request_context(account_id=account_id, api_id=api_id, domain=domain, method=method, path=raw_path,
+                                 source_ip=source_ip, user_agent=header_map.get("user-agent", ""),
+                                 request_id=random_b64(11, urlsafe=True), route_key=route_key, stage=stage,
+                                 moment=moment)
     return v2_event(route_key, raw_path, pairs, header_map, jar, context, body_text, base64_encoded,
                      path_parameters, function_url=False)

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from .shared import (Moment, HeaderValues, Body, DEFAULT_USER_AGENT, LOWER_ALNUM, random_chars, random_uuid,
-                     as_datetime, clf_time, epoch_millis, xray_trace_header)
-from .http_request import (split_path, encode_body, v2_headers, v2_event)
+                     as_datetime, xray_trace_header)
+from .http_request import split_path, encode_body, v2_event, v2_headers, v2_request_context
 
 
 def function_url_event(method: str, path: str, *, body: Body = None, query: HeaderValues | None = None,
@@ -42,18 +42,8 @@ def function_url_event(method: str, path: str, *, body: Body = None, query: Head
         if content_type is not None:
             defaults["content-type"] = content_type
     header_map, jar = v2_headers(defaults, headers, cookies)
-    context = {
-        "accountId": account_id,
-        "apiId": url_id,
-        "domainName": domain,
-        "domainPrefix": url_id,
-        "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": source_ip,
-                 "userAgent": header_map.get("user-agent", "")},
-        "requestId": random_uuid(),
-        "routeKey": "$default",
-        "stage": "$default",
-        "time": clf_time(moment),
-        "timeEpoch": epoch_millis(moment),
-    }
+    context = v2_request_context(account_id=account_id, api_id=url_id, domain=domain, method=method, path=path,
+                                 source_ip=source_ip, user_agent=header_map.get("user-agent", ""),
+                                 request_id=random_uuid(), route_key="$default", stage="$default", moment=moment)
     return v2_event("$default", path, pairs, header_map, jar, context, body_text, base64_encoded, None,
                      function_url=True)

@@ -7,10 +7,11 @@ import base64
 import json
 import re
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
-from .shared import (HeaderValues, Body)
+from .shared import Body, HeaderValues, clf_time, epoch_millis
 
 
 # ---------------------------------------------------------------------------------------------- HTTP requests
@@ -118,6 +119,25 @@ def v2_headers(defaults: Mapping[str, str], given: HeaderValues | None,
         if name.lower() == "cookie":
             jar.extend(cookie.strip() for value in values for cookie in value.split(";") if cookie.strip())
     return dict(sorted(headers.items())), jar
+
+
+def v2_request_context(*, account_id: str, api_id: str, domain: str, method: str, path: str, source_ip: str,
+                       user_agent: str, request_id: str, route_key: str, stage: str,
+                       moment: datetime) -> dict[str, Any]:
+    """Payload format 2.0's requestContext (an HTTP API's, or a function URL's with its URL id as the API id)."""
+    return {
+        "accountId": account_id,
+        "apiId": api_id,
+        "domainName": domain,
+        "domainPrefix": api_id,
+        "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": source_ip,
+                 "userAgent": user_agent},
+        "requestId": request_id,
+        "routeKey": route_key,
+        "stage": stage,
+        "time": clf_time(moment),
+        "timeEpoch": epoch_millis(moment),
+    }
 
 
 def v2_event(route_key: str, raw_path: str, pairs: Sequence[tuple[str, str]], headers: dict[str, str],

@@ -13,8 +13,8 @@ import time
 import uuid
 from typing import Any
 
-from .feedback import (check_role_arn, correct, invoke_learner_function, never_raises, not_yet, table_not_ready,
-                       unanswered, wrong)
+from .feedback import (check_role_arn, correct, invoke_learner_function, mark_table, never_raises, not_yet,
+                       require_table, settle, unanswered, wrong)
 
 
 # ---------------------------------------------------------------------------------------------------- exercise 1
@@ -43,23 +43,21 @@ SETTING_HINTS = {
 }
 
 
+def _secret_or_variable(value: Any) -> str | None:
+    text = str(value).strip().lower()
+    return text if text in (SECRET, VARIABLE) else None
+
+
 @never_raises
 def check_secrets_or_variables(answers: Any) -> bool:
     """Exercise 1: for each setting, "secret" (Secrets Manager or Parameter Store) or "variable"."""
-    problem = table_not_ready(answers, SETTINGS, "settings", 'replace each ... with "secret" or "variable".')
-    if problem is not None:
-        return problem
-    given = {setting: value for setting, value in answers.items() if not unanswered(value)}
-    odd = [value for value in given.values() if str(value).strip().lower() not in (SECRET, VARIABLE)]
-    if odd:
-        return wrong(f'each answer is "secret" or "variable", not {odd[0]!r}.')
-    mistakes = [setting for setting, value in given.items() if str(value).strip().lower() != SETTINGS[setting]]
-    if mistakes:
-        return wrong(" ".join(f"{setting.split('=')[0]}: {SETTING_HINTS[setting]}" for setting in mistakes))
-    missing = [setting for setting in SETTINGS if unanswered(answers.get(setting))]
-    if missing:
-        return not_yet(f"{len(missing)} still to answer; the others are right.")
-    return correct("Three secrets: an API key, a signing key, and a password hidden in a URL. Names, URLs and "
+    require_table(answers, SETTINGS, "settings", 'replace each ... with "secret" or "variable".')
+    marked = mark_table(answers, SETTINGS, _secret_or_variable)
+    if marked.unreadable:
+        return wrong(f'each answer is "secret" or "variable", not {answers[marked.unreadable[0]]!r}.')
+    if marked.wrong:
+        return wrong(" ".join(f"{setting.split('=')[0]}: {SETTING_HINTS[setting]}" for setting in marked.wrong))
+    return settle([], marked.still_open, "Three secrets: an API key, a signing key, and a password hidden in a URL. Names, URLs and "
                    "flags are configuration: IAM, not secrecy, protects what they point to.")
 
 

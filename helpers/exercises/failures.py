@@ -6,7 +6,7 @@ import json
 import uuid
 from typing import Any
 
-from .feedback import (correct, invoke_learner_function, never_raises, not_yet, table_not_ready, unanswered,
+from .feedback import (correct, invoke_learner_function, mark_table, never_raises, not_yet, require_table, settle,
                        wrong)
 
 EXPECTED_RUNS = {
@@ -30,18 +30,12 @@ HINTS = {
 @never_raises
 def check_retry_counts(answers: Any) -> bool:
     """Exercise 1: how many times a handler that always fails runs in total, per way of invoking it."""
-    problem = table_not_ready(answers, EXPECTED_RUNS, "situations", "replace each ... with a whole number: the total number of runs, first attempt included.")
-    if problem is not None:
-        return problem
-    mistakes = [situation for situation, value in answers.items()
-                if not unanswered(value) and value != EXPECTED_RUNS[situation]]
-    if mistakes:
+    require_table(answers, EXPECTED_RUNS, "situations", "replace each ... with a whole number: the total number of runs, first attempt included.")
+    marked = mark_table(answers, EXPECTED_RUNS)
+    if marked.wrong:
         return wrong(" ".join(f"{situation}: not {answers[situation]!r}; {HINTS[situation]}"
-                              for situation in mistakes))
-    missing = [situation for situation in EXPECTED_RUNS if unanswered(answers.get(situation))]
-    if missing:
-        return not_yet(f"{len(missing)} still to answer; the others are right.")
-    return correct("Only asynchronous and poll-based invocations are retried by AWS; the retries are yours to "
+                              for situation in marked.wrong))
+    return settle([], marked.still_open, "Only asynchronous and poll-based invocations are retried by AWS; the retries are yours to "
                    "make harmless.")
 
 

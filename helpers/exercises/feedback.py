@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., "Verdict"])
@@ -39,6 +40,22 @@ def unanswered(value: Any) -> bool:
     return value is ... or value is None
 
 
+class Settled(Exception):
+    """A check's answer, decided before the end of the check (the feedback is printed): ``never_raises`` returns
+    its verdict."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__("settled")
+        self.verdict = verdict
+
+
+def require_table(answers: Any, keys: Any, rows: str, how_to_answer: str) -> None:
+    """The table can be marked; else the check ends here with ``table_not_ready``'s feedback."""
+    problem = table_not_ready(answers, keys, rows, how_to_answer)
+    if problem is not None:
+        raise Settled(problem)
+
+
 def table_not_ready(answers: Any, keys: Any, rows: str, how_to_answer: str) -> Verdict | None:
     """How every answer-table exercise begins: nothing answered yet (``not yet``, with how to answer), or a row
     that is not the table's (``rows`` names them: "situations", "paths"...). None when the table can be marked."""
@@ -48,6 +65,72 @@ def table_not_ready(answers: Any, keys: Any, rows: str, how_to_answer: str) -> V
     if unknown:
         return wrong(f"keep the {rows} as they were written; {unknown[0]!r} is not one of them.")
     return None
+
+
+@dataclass
+class MarkedTable:
+    """An answer table, marked row by row (rows in the table's order)."""
+
+    rows: list[Any]  # the table's rows, in order
+    given: dict[Any, Any]  # each readable answer, as read
+    unreadable: list[Any]  # answered in a form the table does not take
+    wrong: list[Any]  # readable, not right
+    still_open: list[Any]  # not answered yet
+
+    def problems(self, unreadable: Callable[[Any], str], wrong: Callable[[Any, Any], str]) -> list[str]:
+        """A line for each row that is not right, in the table's order: ``unreadable(row)`` or
+        ``wrong(row, given)``."""
+        return [unreadable(row) if row in self.unreadable else wrong(row, self.given[row])
+                for row in self.rows if row in self.unreadable or row in self.wrong]
+
+
+def mark_table(answers: Mapping[Any, Any], expected: Mapping[Any, Any],
+               read: Callable[[Any], Any] = lambda value: value) -> MarkedTable:
+    """Mark each answered row against ``expected``; ``read`` turns an answer into the table's form (None when it
+    cannot: a word where a number belongs)."""
+    marked = MarkedTable(list(expected), {}, [], [], [])
+    for key, right in expected.items():
+        value = answers.get(key)
+        if unanswered(value):
+            marked.still_open.append(key)
+            continue
+        value = read(value)
+        if value is None:
+            marked.unreadable.append(key)
+        else:
+            marked.given[key] = value
+            if value != right:
+                marked.wrong.append(key)
+    return marked
+
+
+def text_not_ready(answer: Any, what: str, example: str) -> Verdict | None:
+    """How an exercise answered with a piece of text begins: not answered yet, or not text. None when it is text."""
+    if unanswered(answer) or answer == "":
+        return not_yet(f"write the {what} as text, e.g. {example}.")
+    if not isinstance(answer, str):
+        return wrong(f"a {what} is text; you gave {type(answer).__name__}.")
+    return None
+
+
+def arn_of_function(name: str) -> str | None:
+    """The ARN of a function in the local AWS, or None if there is no such function."""
+    import boto3
+
+    client = boto3.client("lambda")
+    try:
+        return client.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+    except client.exceptions.ResourceNotFoundException:
+        return None
+
+
+def settle(problems: list[str], still_open: list[Any], done: str) -> Verdict:
+    """The end of a table check: the problems listed, else how many are still open, else ``done``."""
+    if problems:
+        return wrong(f"{len(problems)} not right yet:\n   - " + "\n   - ".join(problems))
+    if still_open:
+        return not_yet(f"{len(still_open)} still to answer; the others are right.")
+    return correct(done)
 
 
 def not_yet(message: str) -> Verdict:
@@ -72,6 +155,8 @@ def never_raises(check: F) -> F:
     def guarded(*args: Any, **kwargs: Any) -> Verdict:
         try:
             return Verdict(check(*args, **kwargs))
+        except Settled as settled:
+            return settled.verdict
         except Exception as exc:  # noqa: BLE001 - a learner must see feedback, not our traceback
             return wrong(f"the check could not run ({type(exc).__name__}: {exc}). Re-run the cells above it, "
                          "then this one.")

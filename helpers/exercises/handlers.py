@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .feedback import (correct, invoke_learner_function, never_raises, not_yet, table_not_ready, unanswered,
-                       wrong)
+from .feedback import (correct, invoke_learner_function, mark_table, never_raises, not_yet, require_table,
+                       text_not_ready, wrong)
 
 
 @never_raises
 def check_handler_string(answer: Any) -> bool:
     """Exercise 1: the handler string for the function ``lookup`` in the file ``orders/api.py``."""
-    if unanswered(answer) or answer == "":
-        return not_yet('write the handler string as text, e.g. "file.function".')
-    if not isinstance(answer, str):
-        return wrong(f"a handler string is text; you gave {type(answer).__name__}.")
+    problem = text_not_ready(answer, "handler string", '"file.function"')
+    if problem is not None:
+        return problem
     if answer != answer.strip():
         return wrong("remove the spaces around it: Lambda takes the handler string exactly as written.")
     if answer in ("orders/api.lookup", "orders.api.lookup"):
@@ -43,18 +42,13 @@ EXPECTED_ERRORS = {
 @never_raises
 def check_error_types(answers: Any) -> bool:
     """Exercise 2: the errorType AWS returns in each situation."""
-    problem = table_not_ready(answers, EXPECTED_ERRORS, "situations", "replace each ... in the dictionary with an errorType, e.g. \"Runtime.ImportModuleError\".")
-    if problem is not None:
-        return problem
-    wrong_ones = [situation for situation, value in answers.items()
-                  if not unanswered(value) and value != EXPECTED_ERRORS[situation]]
-    open_ones = [situation for situation, value in answers.items() if unanswered(value)]
-    open_ones += [situation for situation in EXPECTED_ERRORS if situation not in answers]
-    if wrong_ones:
-        listed = "; ".join(f"when {situation}, not {answers[situation]!r}" for situation in wrong_ones)
-        return wrong(f"{len(wrong_ones)} not right yet: {listed}. Section 8 shows each of these failures.")
-    if open_ones:
-        return not_yet(f"{len(open_ones)} situation(s) still to answer; the others are right.")
+    require_table(answers, EXPECTED_ERRORS, "situations", "replace each ... in the dictionary with an errorType, e.g. \"Runtime.ImportModuleError\".")
+    marked = mark_table(answers, EXPECTED_ERRORS)
+    if marked.wrong:
+        listed = "; ".join(f"when {situation}, not {answers[situation]!r}" for situation in marked.wrong)
+        return wrong(f"{len(marked.wrong)} not right yet: {listed}. Section 8 shows each of these failures.")
+    if marked.still_open:
+        return not_yet(f"{len(marked.still_open)} situation(s) still to answer; the others are right.")
     return correct("Exceptions from your code keep their class name; the runtime names what it could not do "
                    "(import, find, marshal); Sandbox.Timedout, Runtime.ExitError and Runtime.OutOfMemory mean the "
                    "process was stopped or died.")

@@ -7,7 +7,7 @@ import json
 import uuid
 from typing import Any
 
-from .feedback import (check_role_arn, correct, invoke_learner_function, never_raises, not_yet, table_not_ready,
+from .feedback import (check_role_arn, correct, invoke_learner_function, never_raises, not_yet, require_table,
                        unanswered, wrong)
 
 MODULE = "toolkit"
@@ -41,9 +41,7 @@ PATH_REASONS = {
 @never_raises
 def check_layer_paths(answers: Any) -> bool:
     """Exercise 1: for each place in a layer's zip, can a python3.12 function ``import toolkit`` from it?"""
-    problem = table_not_ready(answers, LAYER_PATHS, "paths", "replace each ... with True (the import works) or False.")
-    if problem is not None:
-        return problem
+    require_table(answers, LAYER_PATHS, "paths", "replace each ... with True (the import works) or False.")
     not_bool = [path for path, value in answers.items() if not unanswered(value) and not isinstance(value, bool)]
     if not_bool:
         return wrong(f"{not_bool[0]}: answer True or False, not {answers[not_bool[0]]!r}.")

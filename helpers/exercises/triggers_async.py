@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import unquote_plus
 
-from .feedback import correct, never_raises, not_yet, unanswered, wrong
+from .feedback import (arn_of_function, correct, never_raises, not_yet, text_not_ready, unanswered, wrong)
 
 # ---------------------------------------------------------------------------------------------- exercise 1
 
@@ -28,10 +28,9 @@ def check_weekday_cron(expression: Any) -> bool:
     """Exercise 1: a schedule expression for "every weekday (Monday to Friday) at 18:30 UTC"."""
     from helpers.schedule import ScheduleExpressionError, next_fire_times, parse_schedule
 
-    if unanswered(expression) or expression == "":
-        return not_yet('write the expression as text, e.g. "cron(...)".')
-    if not isinstance(expression, str):
-        return wrong(f"a schedule expression is text; you gave {type(expression).__name__}.")
+    problem = text_not_ready(expression, "schedule expression", '"cron(...)"')
+    if problem is not None:
+        return problem
     text = expression.strip()
     if text.startswith("rate("):
         return wrong("rate(...) repeats a fixed interval counted from when the rule was created; it cannot pick "
@@ -119,7 +118,7 @@ def check_s3_filter(filter_rules: Any, function_name: str = "pgm-watcher") -> bo
     problem = _filter_rules_problem(filter_rules)
     if problem:
         return wrong(problem)
-    function_arn = _function_arn(function_name)
+    function_arn = arn_of_function(function_name)
     if function_arn is None:
         return not_yet(f"there is no function named {function_name!r} yet: run the cell's deploy line first.")
     s3, lambda_client = boto3.client("s3"), boto3.client("lambda")
@@ -241,7 +240,7 @@ def check_sns_filter_policy(policy: Any, function_name: str = "ship-from-eu") ->
     if total and all(isinstance(value, (int, float, str)) for value in total):
         return wrong(f'"total": {json.dumps(total)} lists exact values: it would let through only a total equal '
                      'to one of them. A comparison is written {"numeric": [">=", 20]}.')
-    function_arn = _function_arn(function_name)
+    function_arn = arn_of_function(function_name)
     if function_arn is None:
         return not_yet(f"there is no function named {function_name!r} yet: run the cell's deploy line first.")
     sns, lambda_client = boto3.client("sns"), boto3.client("lambda")
@@ -307,16 +306,6 @@ def _has_placeholder(value: Any) -> bool:
     if isinstance(value, (list, tuple, set)):
         return any(_has_placeholder(item) for item in value)
     return False
-
-
-def _function_arn(name: str) -> str | None:
-    import boto3
-
-    client = boto3.client("lambda")
-    try:
-        return client.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
-    except client.exceptions.ResourceNotFoundException:
-        return None
 
 
 def _wait_for_background() -> None:

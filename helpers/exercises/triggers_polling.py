@@ -11,7 +11,9 @@ import json
 import uuid
 from typing import Any
 
-from .feedback import (check_role_arn, correct, invoke_learner_function, never_raises, not_yet, table_not_ready,
+from helpers.deploy.queues import make_queue
+
+from .feedback import (check_role_arn, correct, invoke_learner_function, never_raises, not_yet, require_table,
                        unanswered, wrong)
 
 
@@ -20,19 +22,6 @@ def _cloud_running() -> bool:
     from helpers import local_cloud
 
     return local_cloud.current() is not None
-
-
-def _queue(name: str, *, visibility_s: int, dead_letter_arn: str | None = None,
-           max_receive_count: int = 2) -> tuple[str, str]:
-    import boto3
-
-    sqs = boto3.client("sqs")
-    attributes = {"VisibilityTimeout": str(visibility_s)}
-    if dead_letter_arn:
-        attributes["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": dead_letter_arn,
-                                                  "maxReceiveCount": str(max_receive_count)})
-    url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
-    return url, sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 
 
 # ---------------------------------------------------------------------------------------------------- exercise 1
@@ -137,8 +126,9 @@ def _run_on_a_real_queue(function_name: str) -> bool:
     lambda_client, sqs = boto3.client("lambda"), boto3.client("sqs")
     timeout = int(lambda_client.get_function_configuration(FunctionName=function_name)["Timeout"])
     suffix = uuid.uuid4().hex[:8]
-    dlq_url, dlq_arn = _queue(f"ex1-dlq-{suffix}", visibility_s=30)
-    url, arn = _queue(f"ex1-orders-{suffix}", visibility_s=timeout, dead_letter_arn=dlq_arn, max_receive_count=2)
+    dlq_url, dlq_arn = make_queue(f"ex1-dlq-{suffix}", visibility_timeout=30)
+    url, arn = make_queue(f"ex1-orders-{suffix}", visibility_timeout=timeout, dead_letter_arn=dlq_arn,
+                      max_receive_count=2)
     good = [f"real-{suffix}-{index}" for index in range(3)]
     bodies = [json.dumps({"id": good[0]}), json.dumps({"id": good[1]}), "not JSON either", json.dumps({"id": good[2]})]
     sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(index), "MessageBody": body}
@@ -214,9 +204,7 @@ def _as_set(answer: Any) -> set[str] | None:
 @never_raises
 def check_reprocessed(answers: Any) -> bool:
     """Exercise 2: which of m1, m2, m3 come back (are received again) for each handler answer."""
-    problem = table_not_ready(answers, REPROCESSED, "cases", "replace each ... with the set of messages that come back, e.g. {\"m2\"}, or set().")
-    if problem is not None:
-        return problem
+    require_table(answers, REPROCESSED, "cases", "replace each ... with the set of messages that come back, e.g. {\"m2\"}, or set().")
     wrong_ones, open_ones = [], [case for case in REPROCESSED if unanswered(answers.get(case))]
     for case, answer in answers.items():
         if unanswered(answer):

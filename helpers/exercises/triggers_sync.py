@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from .feedback import (correct, invoke_learner_function, never_raises, not_yet, table_not_ready, unanswered,
-                       wrong)
+from .feedback import (Verdict, arn_of_function, correct, invoke_learner_function, mark_table, never_raises, not_yet,
+                       require_table, settle, unanswered, wrong)
 
 # ---------------------------------------------------------------------------------------------- exercise 1
 
@@ -62,28 +62,26 @@ def _as_status(value: Any) -> int | None:
     return None
 
 
+def _mark_answers(answers: Any, expected: dict[str, Any], read: Any, *, rows: str, how_to_answer: str, form: str,
+                  hints: dict[tuple[str, Any], str], otherwise: str, done: str) -> Verdict:
+    """Mark a table whose answers are read with ``read`` (None: not in the table's ``form``); a wrong answer gets
+    its hint from ``hints`` by (row, answer), or ``otherwise``."""
+    require_table(answers, expected, rows, how_to_answer)
+    marked = mark_table(answers, expected, read)
+    problems = marked.problems(lambda row: f"{row}: {form}, not {answers[row]!r}",
+                               lambda row, given: f"{row}: not {given}; {hints.get((row, given), otherwise)}")
+    return settle(problems, marked.still_open, done)
+
+
 @never_raises
 def check_status_codes(answers: Any) -> bool:
     """Exercise 1: the status code of each request."""
-    problem = table_not_ready(answers, EXPECTED_STATUS, "requests", "replace each ... with a status code, such as 200.")
-    if problem is not None:
-        return problem
-    problems, open_ones = [], [request for request in EXPECTED_STATUS if unanswered(answers.get(request))]
-    for request, expected in EXPECTED_STATUS.items():
-        if unanswered(answers.get(request)):
-            continue
-        given = _as_status(answers[request])
-        if given is None:
-            problems.append(f"{request}: write a number such as 404, not {answers[request]!r}")
-        elif given != expected:
-            hint = _STATUS_HINTS.get((request, given), "call it and see (call(...) prints the status).")
-            problems.append(f"{request}: not {given}; {hint}")
-    if problems:
-        return wrong(f"{len(problems)} not right yet:\n   - " + "\n   - ".join(problems))
-    if open_ones:
-        return not_yet(f"{len(open_ones)} still to answer; the others are right.")
-    return correct("An HTTP API says 404 for no route, a REST API 403; a function error is 502, or 500 from an "
-                   "HTTP API; only payload 2.0 turns plain JSON into a 200.")
+    return _mark_answers(answers, EXPECTED_STATUS, _as_status, rows="requests",
+                         how_to_answer="replace each ... with a status code, such as 200.",
+                         form="write a number such as 404", hints=_STATUS_HINTS,
+                         otherwise="call it and see (call(...) prints the status).",
+                         done="An HTTP API says 404 for no route, a REST API 403; a function error is 502, or 500 "
+                              "from an HTTP API; only payload 2.0 turns plain JSON into a 200.")
 
 
 # ---------------------------------------------------------------------------------------------- HTTP and APIs
@@ -94,16 +92,6 @@ def _http():
     session = requests.Session()
     session.trust_env = False  # straight to 127.0.0.1, whatever proxy the machine is set up to use
     return session
-
-
-def _function_arn(function_name: str) -> str | None:
-    import boto3
-
-    client = boto3.client("lambda")
-    try:
-        return client.get_function(FunctionName=function_name)["Configuration"]["FunctionArn"]
-    except client.exceptions.ResourceNotFoundException:
-        return None
 
 
 @contextmanager
@@ -231,7 +219,7 @@ def check_reviews_route(route_key: Any, reviews_url: Any, function_name: str = "
         return not_yet("reviews_url returns None: replace the ... with a return statement.")
     if not isinstance(probe, str):
         return wrong(f"reviews_url should return the URL as text; it returned {type(probe).__name__}.")
-    function_arn = _function_arn(function_name)
+    function_arn = arn_of_function(function_name)
     if function_arn is None:
         return not_yet(f"there is no function {function_name!r}: run the cells of section 7 first.")
     http = _http()
@@ -321,7 +309,7 @@ def check_stock_handler(function_name: str = "stock") -> bool:
         return not_yet(f"there is no function named {function_name!r} yet: run the cell to deploy it.")
     if first.payload is None and not first.function_error:
         return not_yet("your handler returns None: replace the ... in its body.")
-    function_arn = _function_arn(function_name)
+    function_arn = arn_of_function(function_name)
     http = _http()
     with _http_api(function_arn, "GET /stock/{sku}") as endpoint:
         for sku, status, count in _STOCK_CASES:
@@ -400,21 +388,10 @@ def _door(value: Any) -> str | None:
 @never_raises
 def check_front_door_choices(answers: Any) -> bool:
     """Exercise 4: function URL, HTTP API or REST API for each case."""
-    problem = table_not_ready(answers, EXPECTED_DOORS, "cases", 'replace each ... with "function URL", "HTTP API" or "REST API".')
-    if problem is not None:
-        return problem
-    problems, open_ones = [], [case for case in EXPECTED_DOORS if unanswered(answers.get(case))]
-    for case, expected in EXPECTED_DOORS.items():
-        if unanswered(answers.get(case)):
-            continue
-        given = _door(answers[case])
-        if given is None:
-            problems.append(f"{case}: answer \"function URL\", \"HTTP API\" or \"REST API\", not {answers[case]!r}")
-        elif given != expected:
-            problems.append(f"{case}: not {given}; {_DOOR_HINTS.get((case, given), 'see the table in section 10.')}")
-    if problems:
-        return wrong(f"{len(problems)} not right yet:\n   - " + "\n   - ".join(problems))
-    if open_ones:
-        return not_yet(f"{len(open_ones)} still to answer; the others are right.")
-    return correct("The simplest door that has what you need: a function URL for one endpoint, an HTTP API for "
-                   "routes and sign-in, a REST API for API keys, private endpoints and its other extras.")
+    return _mark_answers(answers, EXPECTED_DOORS, _door, rows="cases",
+                         how_to_answer='replace each ... with "function URL", "HTTP API" or "REST API".',
+                         form='answer "function URL", "HTTP API" or "REST API"', hints=_DOOR_HINTS,
+                         otherwise="see the table in section 10.",
+                         done="The simplest door that has what you need: a function URL for one endpoint, an HTTP "
+                              "API for routes and sign-in, a REST API for API keys, private endpoints and its other "
+                              "extras.")

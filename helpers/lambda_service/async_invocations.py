@@ -93,7 +93,7 @@ class AsyncInvocations:
 
     def _attempt_once(self, event: QueuedEvent) -> None:
         try:
-            event.function = self._directory.function(event.function.arn, event.function.version,
+            event.function = self._directory.function(event.function.function_arn, event.function.version,
                                                       account_id=event.function.account_id,
                                                       region=event.function.region)
         except JsonRESTError:  # deleted since: nothing left to invoke

@@ -15,44 +15,40 @@ __all__ = ["InvalidParameterValueException", "InvalidRequestContentException", "
            "ValidationException", "function_not_found"]
 
 
-class ValidationException(LambdaClientError):
-    """AWS's request-validation error (HTTP 400)."""
+class _LambdaError(LambdaClientError):
+    """An error of AWS's Lambda API: ``error`` is its exception name, ``code`` its HTTP status (400 unless said)."""
+
+    error = ""
 
     def __init__(self, message: str) -> None:
-        super().__init__("ValidationException", message)
+        super().__init__(self.error, message)
 
 
-class ResourceNotFoundException(LambdaClientError):
-    code = 404
+class ValidationException(_LambdaError):
+    error = "ValidationException"
+
+
+class ResourceNotFoundException(_LambdaError):
+    code, error = 404, "ResourceNotFoundException"
 
     def __init__(self, message: str = "The resource you requested does not exist.") -> None:
-        super().__init__("ResourceNotFoundException", message)
+        super().__init__(message)
 
 
-class ResourceConflictException(LambdaClientError):
-    code = 409
-
-    def __init__(self, message: str) -> None:
-        super().__init__("ResourceConflictException", message)
+class ResourceConflictException(_LambdaError):
+    code, error = 409, "ResourceConflictException"
 
 
-class RequestTooLargeException(LambdaClientError):
-    code = 413
-
-    def __init__(self, message: str) -> None:
-        super().__init__("RequestEntityTooLargeException", message)
+class RequestTooLargeException(_LambdaError):
+    code, error = 413, "RequestEntityTooLargeException"
 
 
-class InvalidRequestContentException(LambdaClientError):
-    def __init__(self, message: str) -> None:
-        super().__init__("InvalidRequestContentException", message)
+class InvalidRequestContentException(_LambdaError):
+    error = "InvalidRequestContentException"
 
 
-class ServiceException(LambdaClientError):
-    code = 500
-
-    def __init__(self, message: str) -> None:
-        super().__init__("ServiceException", message)
+class ServiceException(_LambdaError):
+    code, error = 500, "ServiceException"
 
 
 def function_not_found(arn: str) -> JsonRESTError:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from helpers import aws_facts
+from helpers.runtime.spec import FunctionSettings
 
 
 @dataclass(frozen=True)
@@ -33,19 +34,10 @@ class AsyncSettings:
 
 
 @dataclass(frozen=True)
-class FunctionVersion:
-    """One version of one function ($LATEST or a number), as configured when it was read."""
+class FunctionVersion(FunctionSettings):
+    """One version of one function ($LATEST or a number), as configured when it was read: its settings, code,
+    layers, asynchronous settings and resource-based policy."""
 
-    name: str
-    arn: str  # unqualified
-    version: str
-    region: str
-    account_id: str
-    runtime: str
-    handler: str
-    memory_mb: int
-    timeout_s: int
-    variables: Mapping[str, str]
     layer_arns: tuple[str, ...]
     code_digest: str
     code: bytes = field(repr=False)
@@ -56,4 +48,4 @@ class FunctionVersion:
     @property
     def version_arn(self) -> str:
         """The ARN with its version, as a destination record names the function."""
-        return f"{self.arn}:{self.version}"
+        return f"{self.function_arn}:{self.version}"

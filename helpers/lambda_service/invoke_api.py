@@ -61,7 +61,7 @@ class InvokeAPI:
         request_id = new_request_id()
         if invocation_type == "DryRun":
             return InvokeResult(204, b"", {}, request_id, None, None)
-        invoked_arn = arns.function_arn(function.region, function.account_id, function.name, qualifier)
+        invoked_arn = arns.function_arn(function.region, function.account_id, function.function_name, qualifier)
         request = InvocationRequest(request_id, body, invoked_arn, context_json,
                                     f"Root=1-{request_id[:8]}-{request_id.replace('-', '')[8:32]};Sampled=0")
         if invocation_type == "Event":

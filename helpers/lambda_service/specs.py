@@ -32,9 +32,5 @@ class SpecBuilder:
         identity = json.dumps([function.code_digest, function.handler, function.runtime, function.memory_mb,
                                function.timeout_s, dict(function.variables), list(function.layer_arns)],
                               sort_keys=True, default=str)
-        return FunctionSpec(
-            function_name=function.name, function_arn=function.arn, version=function.version,
-            region=function.region, account_id=function.account_id, runtime=function.runtime,
-            handler=function.handler, memory_mb=function.memory_mb, timeout_s=function.timeout_s,
-            variables=dict(function.variables), code_dir=code_dir, opt_dir=opt_dir,
-            fingerprint=hashlib.sha256(identity.encode()).hexdigest())
+        return FunctionSpec(**function.settings(), code_dir=code_dir, opt_dir=opt_dir,
+                            fingerprint=hashlib.sha256(identity.encode()).hexdigest())

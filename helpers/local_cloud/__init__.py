@@ -24,10 +24,7 @@ from typing import Any
 from helpers import aws_facts, guard
 from helpers.clock import WorkbookClock
 from helpers.lambda_service.engine import LambdaEngine
-from helpers.lambda_service.invoke_api import InvokeAPI
 from helpers.runtime.launch import Launcher
-from helpers.triggers.sqs_poller import SQSPollers
-from helpers.triggers.stream_poller import StreamPollers
 
 from . import environ
 from .assembly import CloudParts, build
@@ -63,18 +60,6 @@ class LocalCloud:
     def engine(self) -> LambdaEngine:
         """The pools of execution environments (``environments()``, ``reclaim_idle()``, ``idle_timeout_s``)."""
         return self.parts.engine
-
-    @property
-    def invoke_api(self) -> InvokeAPI:
-        return self.parts.invoke_api
-
-    @property
-    def sqs_pollers(self) -> SQSPollers:
-        return self.parts.sqs_pollers
-
-    @property
-    def stream_pollers(self) -> StreamPollers:
-        return self.parts.stream_pollers
 
     def wait_for_background(self, timeout_s: float = 30.0) -> bool:
         """Wait until no asynchronous attempt is running; True if none is left (later retries do not count)."""

@@ -46,7 +46,7 @@ def invoke_lambda(seam: Seam, account_id: str, event_body: Any, fn_arn: str, reg
         function = seam.state.function(fn_arn, account_id=account_id, region=region_name)
     except JsonRESTError:  # deleted since the notification was set up: S3 drops the event
         return
-    seam.queue.submit(function, InvocationRequest(new_request_id(), json.dumps(event).encode(), function.arn))
+    seam.queue.submit(function, InvocationRequest(new_request_id(), json.dumps(event).encode(), function.function_arn))
 
 
 @REGISTRY.method(S3Backend, "put_bucket_notification_configuration")

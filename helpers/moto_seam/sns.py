@@ -50,7 +50,7 @@ def publish(seam: Seam, subscription: Subscription, message: str, message_id: st
     if not allows(function, "sns.amazonaws.com", subscription.topic.arn, subscription.topic.account_id):
         # AWS: the delivery fails and the message is not delivered to this subscriber; add_permission fixes it
         log.warning("SNS topic %s may not invoke %s: its resource-based policy has no statement for "
-                    "sns.amazonaws.com (add_permission)", subscription.topic.arn, function.name)
+                    "sns.amazonaws.com (add_permission)", subscription.topic.arn, function.function_name)
         return None
-    seam.queue.submit(function, InvocationRequest(new_request_id(), json.dumps(event).encode(), function.arn))
+    seam.queue.submit(function, InvocationRequest(new_request_id(), json.dumps(event).encode(), function.function_arn))
     return None

@@ -46,7 +46,8 @@ def function_version(function: LambdaFunction) -> FunctionVersion:
 
     stored = function.event_invoke_config[-1].config if getattr(function, "event_invoke_config", None) else {}
     return FunctionVersion(
-        name=function.function_name, arn=arns.unqualified(function.function_arn), version=str(function.version),
+        function_name=function.function_name, function_arn=arns.unqualified(function.function_arn),
+        version=str(function.version),
         region=function.region, account_id=function.account_id, runtime=function.run_time or "",
         handler=function.handler or "", memory_mb=int(function.memory_size or aws_facts.DEFAULT_MEMORY_MB),
         timeout_s=int(function.timeout or aws_facts.DEFAULT_TIMEOUT_S),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from . import log_lines
 
@@ -15,8 +16,8 @@ INITIALIZATION_TYPES = (ON_DEMAND, PROVISIONED, SNAP_START)
 
 
 @dataclass(frozen=True)
-class FunctionSpec:
-    """What an execution environment runs: one version of one function, frozen when the environment starts."""
+class FunctionSettings:
+    """One version of one function as it is configured: what the control plane stores and an environment runs."""
 
     function_name: str
     function_arn: str  # unqualified
@@ -28,6 +29,17 @@ class FunctionSpec:
     memory_mb: int
     timeout_s: int
     variables: Mapping[str, str]
+
+    def settings(self) -> dict[str, Any]:
+        """These settings alone, to build another record of the same function version from."""
+        return {field.name: getattr(self, field.name) for field in fields(FunctionSettings)}
+
+
+@dataclass(frozen=True)
+class FunctionSpec(FunctionSettings):
+    """What an execution environment runs: a function version's settings, its code on disk and its layers (/opt),
+    frozen when the environment starts."""
+
     code_dir: Path
     opt_dir: Path | None = None
     fingerprint: str = ""

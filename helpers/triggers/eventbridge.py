@@ -68,10 +68,10 @@ class LambdaTargets:
                 # AWS: the invocation fails (a FailedInvocations metric) and the event is dropped; add_permission
                 # fixes it
                 log.warning("EventBridge rule %s may not invoke %s: its resource-based policy has no statement for "
-                            "events.amazonaws.com (add_permission)", rule.name, function.name)
+                            "events.amazonaws.com (add_permission)", rule.name, function.function_name)
                 continue
             self._queue.submit(function, InvocationRequest(new_request_id(), target_payload(target, event).encode(),
-                                                           function.arn))
+                                                           function.function_arn))
 
 
 class Scheduler:

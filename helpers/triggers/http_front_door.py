@@ -201,7 +201,7 @@ class FrontDoor:
         return response_v1(outcome.payload)
 
     def _invoke(self, function: FunctionVersion, event: dict[str, Any]) -> InvocationOutcome:
-        request = InvocationRequest(new_request_id(), json.dumps(event).encode(), function.arn)
+        request = InvocationRequest(new_request_id(), json.dumps(event).encode(), function.function_arn)
         return self._invoker.invoke(function, request)
 
 

@@ -85,7 +85,7 @@ def test_bisection_isolates_a_failing_record(lambda_client, deploy, table, cloud
         FunctionName=name, EventSourceArn=stream_arn, StartingPosition="TRIM_HORIZON", BatchSize=8,
         BisectBatchOnFunctionError=True, MaximumRetryAttempts=1,
         DestinationConfig={"OnFailure": {"Destination": queue_arn}})
-    wait_for(lambda: cloud.stream_pollers.stats.get(mapping["UUID"], {}).get("to_destination") == 1)
+    wait_for(lambda: cloud.mapping_stats(mapping["UUID"]).get("to_destination") == 1)
     wait_for(lambda: len(received(name)) == 7)
     assert sorted(key for _, key, _ in received(name)) == [f"k{i}" for i in range(8) if i != 5]
     (message,) = sqs.receive_message(QueueUrl=queue_url)["Messages"]
@@ -104,9 +104,9 @@ def test_a_failing_batch_blocks_the_shard_while_it_is_retried(lambda_client, dep
     dynamodb.put_item(TableName=table_name, Item={"pk": {"S": "good"}})
     mapping = lambda_client.create_event_source_mapping(FunctionName=name, EventSourceArn=stream_arn,
                                                         StartingPosition="TRIM_HORIZON", BatchSize=1)
-    wait_for(lambda: cloud.stream_pollers.stats.get(mapping["UUID"], {}).get("retries", 0) >= 3)
+    wait_for(lambda: cloud.mapping_stats(mapping["UUID"]).get("retries", 0) >= 3)
     assert received(name) == []  # "good" waits behind "bad": the shard is blocked
-    assert cloud.stream_pollers.stats[mapping["UUID"]]["iterator_age_s"] > 1.0  # and the iterator ages
+    assert cloud.mapping_stats(mapping["UUID"])["iterator_age_s"] > 1.0  # and the iterator ages
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
 
 
@@ -117,7 +117,7 @@ def test_latest_starts_after_the_mapping(lambda_client, deploy, table, cloud):
     dynamodb.put_item(TableName=table_name, Item={"pk": {"S": "before"}})
     mapping = lambda_client.create_event_source_mapping(FunctionName=name, EventSourceArn=stream_arn,
                                                         StartingPosition="LATEST")
-    wait_for(lambda: mapping["UUID"] in cloud.stream_pollers.stats)
+    wait_for(lambda: cloud.mapping_stats(mapping["UUID"]))
     dynamodb.put_item(TableName=table_name, Item={"pk": {"S": "after"}})
     wait_for(lambda: len(received(name)) == 1)
     assert received(name)[0][1] == "after"
@@ -137,7 +137,7 @@ def test_records_age_on_the_workbook_clock(lambda_client, deploy, table, cloud):
     mapping = lambda_client.create_event_source_mapping(
         FunctionName=name, EventSourceArn=stream_arn, StartingPosition="TRIM_HORIZON", BatchSize=1,
         MaximumRecordAgeInSeconds=60, DestinationConfig={"OnFailure": {"Destination": queue_arn}})
-    wait_for(lambda: cloud.stream_pollers.stats.get(mapping["UUID"], {}).get("retries", 0) >= 1)
+    wait_for(lambda: cloud.mapping_stats(mapping["UUID"]).get("retries", 0) >= 1)
     assert received(name) == []  # blocked behind "bad", far younger than 60 s
     cloud.clock.advance(61)
     wait_for(lambda: [pk for _, pk, _ in received(name)] == ["good"])  # "bad" was given up

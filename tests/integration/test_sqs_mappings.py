@@ -96,7 +96,7 @@ def test_a_failing_batch_is_not_deleted_and_ends_in_the_dead_letter_queue(lambda
     mapping = lambda_client.create_event_source_mapping(FunctionName=name, EventSourceArn=arn, BatchSize=10)
     wait_until_empty(sqs, url)
     assert sorted(drain(sqs, dlq_url)) == ["a", "b", "c"]
-    stats = cloud.sqs_pollers.stats[mapping["UUID"]]
+    stats = cloud.mapping_stats(mapping["UUID"])
     assert stats["deleted"] == 0 and stats["failed_batches"] >= 2
     lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
 

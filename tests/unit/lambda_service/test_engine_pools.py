@@ -74,9 +74,7 @@ class Recorder:
 
     @staticmethod
     def spec(function: FunctionVersion) -> FunctionSpec:
-        return FunctionSpec(function.name, function.arn, function.version, function.region, function.account_id,
-                            function.runtime, function.handler, function.memory_mb, function.timeout_s,
-                            dict(function.variables), Path("/code"), fingerprint=function.code_digest)
+        return FunctionSpec(**function.settings(), code_dir=Path("/code"), fingerprint=function.code_digest)
 
     def append(self, *, account_id, region, group, stream, messages) -> None:
         self.logged.append((group, stream, list(messages)))
