@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta, timezone
 from typing import Any, Union
 
+from helpers import arns
 
 Moment = Union[datetime, float, int, str, None]
 """When something happened: a datetime (naive = UTC), epoch seconds, an ISO 8601 string, or None for now."""
@@ -131,7 +132,7 @@ def partition_of(region: str) -> str:
 
 
 def arn_region(arn: str, what: str) -> str:
-    parts = arn.split(":")
-    if len(parts) < 6 or parts[0] != "arn":
-        raise ValueError(f"{what} must be an ARN (arn:aws:service:region:account:resource), not {arn!r}")
-    return parts[3]
+    try:
+        return arns.parts_of(arn)[3]
+    except ValueError:
+        raise ValueError(f"{what} must be an ARN (arn:aws:service:region:account:resource), not {arn!r}") from None

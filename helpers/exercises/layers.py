@@ -86,9 +86,6 @@ def _imports_from_layer(path: str) -> bool:
         lambda_client.delete_layer_version(LayerName=f"check-{suffix}", VersionNumber=int(layer.rsplit(":", 1)[1]))
 
 
-
-
-SCENARIO = {"layers": ["colours-v1", "colours-v2"], "zip": {"palette.py"}}
 EXPECTED_WINNERS = {"palette": "function zip", "shades": "colours-v2", "names": "colours-v1"}
 WINNER_CHOICES = ("function zip", "colours-v1", "colours-v2")
 

@@ -11,11 +11,19 @@ import json
 import uuid
 from typing import Any
 
+from helpers import arns
 from helpers.deploy.queues import make_queue
 
-from .feedback import (check_role_arn, correct, invoke_learner_function, never_raises, not_yet, require_table,
-                       unanswered, wrong)
-
+from .feedback import (
+    check_role_arn,
+    correct,
+    invoke_learner_function,
+    never_raises,
+    not_yet,
+    require_table,
+    unanswered,
+    wrong,
+)
 
 
 def _cloud_running() -> bool:
@@ -316,7 +324,7 @@ def _run_on_a_real_stream(settings: dict) -> bool:
         return correct("These settings unblock the shard. (The check reads SQS destinations only, so it did not "
                        "run them; use the exercise's queue to see the batch information arrive.)")
     dynamodb, lambda_client, sqs = boto3.client("dynamodb"), boto3.client("lambda"), boto3.client("sqs")
-    queue_name = destination.split(":")[5]
+    queue_name = arns.resource_of(destination)
     try:
         destination_url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
     except sqs.exceptions.QueueDoesNotExist:

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from . import arns
+from helpers import arns
 
 
 class BotoDestinations:

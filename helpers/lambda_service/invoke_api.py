@@ -14,10 +14,9 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from helpers import aws_facts
+from helpers import arns, aws_facts
 from helpers.runtime.spec import InvocationOutcome, InvocationRequest
 
-from . import arns
 from .errors import InvalidParameterValueException, InvalidRequestContentException, RequestTooLargeException
 from .ports import AsyncSubmitter, FunctionDirectory, Invoker
 
@@ -54,7 +53,10 @@ class InvokeAPI:
         """Answer one Invoke request exactly as AWS Lambda would (raises AWS-style errors for bad requests)."""
         if invocation_type not in INVOCATION_TYPES:
             raise InvalidParameterValueException(f"Unsupported invocation type: {invocation_type}")
-        name, qualifier = arns.split_qualifier(function_name, qualifier)
+        try:
+            name, qualifier = arns.split_qualifier(function_name, qualifier)
+        except arns.QualifierMismatch as exc:
+            raise InvalidParameterValueException(str(exc)) from None
         function = self._directory.function(name, qualifier, account_id=account_id, region=region)
         body = _checked_payload(payload or b"", invocation_type)
         context_json = _decode_client_context(client_context)

@@ -21,7 +21,8 @@ from typing import Any
 
 from moto.awslambda.models import LambdaBackend, LambdaFunction
 
-from helpers.lambda_service import arns, validation
+from helpers import arns
+from helpers.lambda_service import validation
 from helpers.lambda_service.errors import ResourceConflictException, ResourceNotFoundException
 
 from .parts import Seam

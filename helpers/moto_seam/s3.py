@@ -21,8 +21,8 @@ from moto.s3.exceptions import InvalidArgumentError
 from moto.s3.models import S3Backend
 from moto.s3.responses import S3Response
 
+from helpers import arns
 from helpers.event_sources.s3 import s3_event
-from helpers.lambda_service import arns
 from helpers.lambda_service.errors import JsonRESTError
 from helpers.lambda_service.invoke_api import new_request_id
 from helpers.lambda_service.resource_policy import allows

@@ -10,8 +10,8 @@ from typing import Any
 
 from moto.sns.models import Subscription
 
+from helpers import arns
 from helpers.event_sources.sns import sns_event
-from helpers.lambda_service import arns
 from helpers.lambda_service.errors import JsonRESTError
 from helpers.lambda_service.invoke_api import new_request_id
 from helpers.lambda_service.resource_policy import allows

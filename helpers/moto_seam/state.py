@@ -21,7 +21,7 @@ from moto.logs.models import logs_backends
 from moto.sqs.models import sqs_backends
 
 from helpers import aws_facts
-from helpers.lambda_service import arns
+from helpers import arns
 from helpers.lambda_service.functions import AsyncSettings, FunctionVersion
 
 from .views import (HttpApiView, IntegrationView, MappingView, RestApiView, RestMethodView, RestResourceView, RouteView,

@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from helpers import arns
 from helpers.clock import WorkbookClock
 from helpers.event_sources import scheduled_event
-from helpers.lambda_service import arns
 from helpers.lambda_service.errors import JsonRESTError
 from helpers.lambda_service.invoke_api import new_request_id
 from helpers.lambda_service.ports import AsyncSubmitter, FunctionDirectory

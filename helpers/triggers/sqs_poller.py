@@ -24,10 +24,9 @@ import logging
 import time
 from typing import Any
 
-from helpers import aws_facts
+from helpers import arns, aws_facts
 from helpers.clock import WorkbookClock
 from helpers.event_sources import sqs_record
-from helpers.lambda_service import arns
 from helpers.lambda_service.invoke_api import new_request_id
 from helpers.lambda_service.ports import FunctionDirectory, Invoker
 from helpers.moto_seam.state import MotoState

@@ -27,10 +27,9 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from helpers import aws_facts
+from helpers import arns, aws_facts
 from helpers.clock import WorkbookClock
 from helpers.event_sources import dynamodb_stream_record
-from helpers.lambda_service import arns
 from helpers.lambda_service.async_invocations import iso_millis
 from helpers.lambda_service.invoke_api import new_request_id
 from helpers.lambda_service.ports import Destinations, FunctionDirectory, Invoker

@@ -13,7 +13,7 @@ HELPERS = Path(__file__).resolve().parents[2] / "helpers"
 
 #: Lowest first. A module may import its own layer and the layers below it.
 LAYERS = [
-    {"aws_facts", "clock", "guard", "guard_proxy", "schedule"},
+    {"arns", "aws_facts", "clock", "guard", "guard_proxy", "schedule"},
     {"event_sources", "runtime"},
     {"lambda_service"},
     {"moto_seam"},

@@ -1,6 +1,5 @@
-"""Lambda's names for a function: a name, a partial ARN or a full ARN, each optionally with a version or alias.
-
-One parser for every part of the workbook that reads them.
+"""ARNs, and Lambda's names for a function (a name, a partial ARN or a full ARN, each optionally with a version or
+alias): one parser for every part of the workbook that reads them.
 
     >>> split_qualifier("arn:aws:lambda:us-east-1:123456789012:function:orders:prod")
     ('arn:aws:lambda:us-east-1:123456789012:function:orders', 'prod')
@@ -10,7 +9,9 @@ One parser for every part of the workbook that reads them.
 
 from __future__ import annotations
 
-from .errors import InvalidParameterValueException
+
+class QualifierMismatch(ValueError):
+    """A name that carries a version or alias, and another qualifier given beside it."""
 
 
 def split_qualifier(function_name: str, qualifier: str | None = None) -> tuple[str, str | None]:
@@ -26,8 +27,7 @@ def split_qualifier(function_name: str, qualifier: str | None = None) -> tuple[s
     else:
         base, derived = function_name, None
     if derived is not None and qualifier is not None and derived != qualifier:
-        raise InvalidParameterValueException(
-            "The derived qualifier from the function name does not match the specified qualifier.")
+        raise QualifierMismatch("The derived qualifier from the function name does not match the specified qualifier.")
     return base, derived if derived is not None else qualifier
 
 
@@ -39,6 +39,14 @@ def unqualified(function_name: str) -> str:
 def function_arn(region: str, account_id: str, name: str, qualifier: str | None = None) -> str:
     base = f"arn:aws:lambda:{region}:{account_id}:function:{name}"
     return f"{base}:{qualifier}" if qualifier else base
+
+
+def parts_of(arn: str) -> list[str]:
+    """``arn:partition:service:region:account:resource`` in its six parts; ValueError if it is not an ARN."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn":
+        raise ValueError(f"not an ARN (arn:aws:service:region:account:resource): {arn!r}")
+    return parts
 
 
 def region_of(arn: str) -> str:
