@@ -22,8 +22,21 @@ class SpecBuilder:
     def __init__(self, code: CodeStore, directory: FunctionDirectory) -> None:
         self._code = code
         self._directory = directory
+        self._last: dict[tuple[str, str], tuple[tuple, FunctionSpec]] = {}  # per version: the last spec built
 
     def __call__(self, function: FunctionVersion) -> FunctionSpec:
+        """The spec of this version; the same object while nothing an environment starts with has changed."""
+        key = (function.function_arn, function.version)
+        identity = (function.code_digest, function.handler, function.runtime, function.memory_mb, function.timeout_s,
+                    tuple(sorted(function.variables.items())), function.layer_arns)
+        last = self._last.get(key)
+        if last is not None and last[0] == identity and last[1].code_dir.is_dir():
+            return last[1]
+        spec = self._build(function)
+        self._last[key] = (identity, spec)
+        return spec
+
+    def _build(self, function: FunctionVersion) -> FunctionSpec:
         code_dir = self._code.unpack(function.code_digest, function.code)
         opt_dir = None
         if function.layer_arns:  # merged in order into one folder, the function's /opt

@@ -277,7 +277,8 @@ class ExecutionEnvironment:
         probe = self._probe
         assert probe is not None
         cpu_before = probe.cpu_seconds()
-        probe.peak_rss_bytes()  # readings are kept: after a crash the process can no longer be read
+        if not probe.read:  # the first reading of this process; later ones are kept from the previous invocation's end
+            probe.peak_rss_bytes()  # (after a crash the process can no longer be read; a frozen one cannot grow)
         answer = self._channel.send(NextEvent(request.request_id, request.payload, deadline_wall_ms,
                                               request.invoked_function_arn, request.trace_id, request.client_context))
         failure, status = self._watch(request, answer, deadline, cpu_before)

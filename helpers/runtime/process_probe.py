@@ -28,6 +28,7 @@ class ProcessProbe:
         self._process = psutil.Process(pid)
         self._sampled_peak = 0
         self._last_cpu = 0.0  # last good readings: a process that has exited can no longer be read
+        self.read = False  # has the peak been read at least once?
 
     def rss_bytes(self) -> int:
         """Current resident set size of the runtime and its child processes (0 once the runtime is gone)."""
@@ -58,6 +59,7 @@ class ProcessProbe:
     def peak_rss_bytes(self) -> int:
         """Highest resident set size over the process's life so far (with its children as ``rss_bytes`` sampled
         them: reading the children costs a tenth of a millisecond, so only the 50 ms samples do it)."""
+        self.read = True
         try:
             if _LINUX:
                 with open(f"/proc/{self.pid}/status", "rb") as status:
