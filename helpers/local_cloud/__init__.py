@@ -105,11 +105,9 @@ def start(port: int = 0, *, region: str = DEFAULT_REGION, idle_timeout_s: float 
             return _current
         guard.install()
         _quiet_request_logs()
-        from moto.server import ThreadedMotoServer
+        from helpers import moto_seam
 
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-        server.start()
-        host, bound_port = server.get_host_and_port()
+        server, host, bound_port = moto_seam.start_server(port)
         endpoint = f"http://{host}:{bound_port}"
         saved = environ.point_boto3_at(endpoint, region)
         launcher = Launcher()
@@ -144,11 +142,11 @@ def reset() -> None:
         cloud = _current
         if cloud is None:
             return
-        from moto.moto_api._internal.models import moto_api_backend
+        from helpers import moto_seam
 
         old = cloud.parts
         old.stop()
-        moto_api_backend.reset()
+        moto_seam.empty_every_service()
         cloud.parts = _build(cloud.endpoint_url, cloud.launcher, old.engine.idle_timeout_s, old.clock.time_scale)
 
 

@@ -4,7 +4,9 @@ moto stays the control plane (functions, versions, aliases, layers, queues, tabl
 data plane runs the code. Each module below declares its hooks in ``registry.REGISTRY``; ``install(seam)`` puts
 them all in place, bound to the collaborators the composition root hands over (``parts.Seam``), and
 ``uninstall()`` gives moto its own methods back. ``state.MotoState`` is the one reader of moto's state for the
-rest of the workbook. ``tests/unit/moto_seam/`` fails loudly if any hooked callable moves in a moto upgrade.
+rest of the workbook; ``start_server`` and ``empty_every_service`` are moto's server and reset. Nothing outside
+this package touches moto, but for ``lambda_service/errors.py``, which names moto's error type.
+``tests/unit/moto_seam/`` fails loudly if any hooked callable moves in a moto upgrade.
 
     lambda_invoke       the Invoke API and the choke points moto's services call
     lambda_functions    functions, versions, layers, permissions, URLs: AWS's validation and rules
@@ -16,6 +18,8 @@ rest of the workbook. ``tests/unit/moto_seam/`` fails loudly if any hooked calla
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import apigateway, dynamodb, events, lambda_functions, lambda_invoke, lambda_mappings, s3, sns, sqs  # noqa: F401
 from .parts import Seam
 from .registry import REGISTRY, Patch
@@ -23,7 +27,25 @@ from .state import MotoState
 
 MOTO_VERSION = "5.2.5"
 
-__all__ = ["MOTO_VERSION", "REGISTRY", "MotoState", "Patch", "Seam", "install", "patches", "uninstall"]
+__all__ = ["MOTO_VERSION", "REGISTRY", "MotoState", "Patch", "Seam", "empty_every_service", "install", "patches",
+           "start_server", "uninstall"]
+
+
+def start_server(port: int = 0) -> tuple[Any, str, int]:
+    """moto's server on 127.0.0.1 (a free port by default), in this process: (server, host, port)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    host, bound_port = server.get_host_and_port()
+    return server, host, bound_port
+
+
+def empty_every_service() -> None:
+    """Forget every resource of every service (moto's own reset)."""
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()
 
 
 def install(seam: Seam) -> None:

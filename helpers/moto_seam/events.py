@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -48,6 +49,15 @@ def send_to_other_targets(rule: RuleView, event: Mapping[str, Any]) -> None:
     moto_rule = None if bus is None else bus.rules.get(rule.name)
     if others and moto_rule is not None:
         _send_with_moto(moto_rule, others, dict(event), True)
+
+
+def transform_input(transformer: Mapping[str, Any], event: Mapping[str, Any]) -> str:
+    """What a target with an InputTransformer receives, by moto's implementation of EventBridge's templates."""
+    from moto.events.utils import EventTemplateParser
+
+    result = EventTemplateParser.parse(input_template=transformer.get("InputTemplate"),
+                                       input_paths_map=transformer.get("InputPathsMap", {}), event=dict(event))
+    return result if isinstance(result, str) else json.dumps(result)
 
 
 def _send_with_moto(rule: Rule, targets: Sequence[Mapping[str, Any]], event: dict[str, Any],

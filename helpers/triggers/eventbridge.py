@@ -24,7 +24,7 @@ from helpers.lambda_service.errors import JsonRESTError
 from helpers.lambda_service.invoke_api import new_request_id
 from helpers.lambda_service.ports import AsyncSubmitter, FunctionDirectory
 from helpers.lambda_service.resource_policy import allows
-from helpers.moto_seam.events import send_to_other_targets
+from helpers.moto_seam.events import send_to_other_targets, transform_input
 from helpers.moto_seam.state import MotoState
 from helpers.moto_seam.views import RuleView
 from helpers.runtime.spec import InvocationRequest
@@ -39,11 +39,7 @@ def target_payload(target: Mapping[str, Any], event: Mapping[str, Any]) -> str:
         return target["Input"]
     transformer = target.get("InputTransformer")
     if transformer:
-        from moto.events.utils import EventTemplateParser
-
-        result = EventTemplateParser.parse(input_template=transformer.get("InputTemplate"),
-                                           input_paths_map=transformer.get("InputPathsMap", {}), event=dict(event))
-        return result if isinstance(result, str) else json.dumps(result)
+        return transform_input(transformer, event)
     return json.dumps(event)
 
 
