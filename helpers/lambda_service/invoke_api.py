@@ -97,7 +97,7 @@ def _checked_payload(body: bytes, invocation_type: str) -> bytes:
     if not body.strip():
         return b"{}"
     try:
-        json.loads(body.decode("utf-8"))
+        json.loads(body.decode("utf-8-sig"))  # a byte-order mark is tolerated, as before
     except UnicodeDecodeError:
         raise InvalidRequestContentException(
             "Could not parse request body into json: Could not parse payload into json: Invalid UTF-8 start byte "

@@ -76,9 +76,10 @@ def update_function_code(seam: Seam, function: LambdaFunction, updated_spec: dic
 
 @REGISTRY.method(LambdaBackend, "delete_function")
 def delete_function(seam: Seam, backend: LambdaBackend, function_name: str, qualifier: str | None = None) -> None:
-    arn = arns.unqualified(backend.get_function(function_name).function_arn)
+    name, version = arns.split_qualifier(function_name, qualifier)  # fn:1, an ARN with :1, or Qualifier=1
+    arn = arns.unqualified(backend.get_function(name).function_arn)
     seam.original(LambdaBackend, "delete_function")(backend, function_name, qualifier)
-    seam.engine.retire(arn, qualifier)
+    seam.engine.retire(arn, version)
 
 
 @REGISTRY.method(LambdaBackend, "publish_layer_version")

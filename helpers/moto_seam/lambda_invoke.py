@@ -79,7 +79,7 @@ def function_invoke(seam: Seam, function: LambdaFunction, body: Any, request_hea
     """What moto's other services call with an event (a JSON string)."""
     payload = body.encode() if isinstance(body, str) else (body or b"{}")
     version = function_version(function)
-    request = InvocationRequest(new_request_id(), payload, version.function_arn)
+    request = InvocationRequest(new_request_id(), payload, function.function_arn)  # as moto's caller named it
     if (request_headers or {}).get("x-amz-invocation-type") == "Event":
         seam.queue.submit(version, request)
         return b""
@@ -94,5 +94,5 @@ def invoke_lambda(seam: Seam, function: LambdaFunction, event: Any = None) -> tu
     """moto's Docker executor, replaced by the engine."""
     payload = event if isinstance(event, str) else json.dumps(event if event is not None else {})
     version = function_version(function)
-    outcome = seam.engine.invoke(version, InvocationRequest(new_request_id(), payload.encode(), version.function_arn))
+    outcome = seam.engine.invoke(version, InvocationRequest(new_request_id(), payload.encode(), function.function_arn))
     return outcome.payload.decode("utf-8", "replace"), outcome.error_type is not None, "\n".join(outcome.log_events)

@@ -23,7 +23,6 @@ from moto.s3.responses import S3Response
 
 from helpers import arns
 from helpers.event_sources.s3 import s3_event
-from helpers.lambda_service.errors import JsonRESTError
 from helpers.lambda_service.invoke_api import new_request_id
 from helpers.lambda_service.resource_policy import allows
 from helpers.runtime.spec import InvocationRequest
@@ -44,9 +43,9 @@ def invoke_lambda(seam: Seam, account_id: str, event_body: Any, fn_arn: str, reg
                      configuration_id=s3.get("configurationId", ""))
     try:
         function = seam.state.function(fn_arn, account_id=account_id, region=region_name)
-    except JsonRESTError:  # deleted since the notification was set up: S3 drops the event
+    except Exception:  # noqa: BLE001 - deleted since the notification was set up: S3 drops the event
         return
-    seam.queue.submit(function, InvocationRequest(new_request_id(), json.dumps(event).encode(), function.function_arn))
+    seam.queue.submit(function, InvocationRequest(new_request_id(), json.dumps(event).encode(), fn_arn))
 
 
 @REGISTRY.method(S3Backend, "put_bucket_notification_configuration")

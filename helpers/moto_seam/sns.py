@@ -12,7 +12,6 @@ from moto.sns.models import Subscription
 
 from helpers import arns
 from helpers.event_sources.sns import sns_event
-from helpers.lambda_service.errors import JsonRESTError
 from helpers.lambda_service.invoke_api import new_request_id
 from helpers.lambda_service.resource_policy import allows
 from helpers.runtime.spec import InvocationRequest
@@ -44,7 +43,7 @@ def publish(seam: Seam, subscription: Subscription, message: str, message_id: st
     try:
         function = seam.state.function(subscription.endpoint, account_id=subscription.account_id,
                                        region=arns.region_of(subscription.endpoint))
-    except JsonRESTError:  # the function was deleted: SNS retries it for a while, then gives up
+    except Exception:  # noqa: BLE001 - the function was deleted: SNS retries it for a while, then gives up
         log.info("SNS subscription %s: function %s does not exist", subscription.arn, subscription.endpoint)
         return None
     if not allows(function, "sns.amazonaws.com", subscription.topic.arn, subscription.topic.account_id):
@@ -52,5 +51,6 @@ def publish(seam: Seam, subscription: Subscription, message: str, message_id: st
         log.warning("SNS topic %s may not invoke %s: its resource-based policy has no statement for "
                     "sns.amazonaws.com (add_permission)", subscription.topic.arn, function.function_name)
         return None
-    seam.queue.submit(function, InvocationRequest(new_request_id(), json.dumps(event).encode(), function.function_arn))
+    seam.queue.submit(function, InvocationRequest(new_request_id(), json.dumps(event).encode(),
+                                                  subscription.endpoint))
     return None

@@ -7,6 +7,7 @@ appending to CloudWatch Logs) are here too, each behind the lock moto's model la
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -52,10 +53,15 @@ def function_version(function: LambdaFunction) -> FunctionVersion:
         timeout_s=int(function.timeout or aws_facts.DEFAULT_TIMEOUT_S),
         variables=dict(function.environment_vars or {}),
         layer_arns=tuple(layer["Arn"] for layer in (function.layers or [])),
-        code_digest=getattr(function, "code_digest", "") or hashlib.sha256(function.code_bytes).hexdigest(),
-        code=function.code_bytes, async_settings=AsyncSettings.from_config(stored),
+        code_digest=getattr(function, "code_digest", "") or hashlib.sha256(_code(function)).hexdigest(),
+        code=_code(function), async_settings=AsyncSettings.from_config(stored),
         dead_letter_target=(getattr(function, "dead_letter_config", None) or {}).get("TargetArn"),
         policy=tuple(function.policy.statements))
+
+
+def _code(function: LambdaFunction) -> bytes:
+    """A function's zip (a container image function has none: moto keeps no code for it)."""
+    return getattr(function, "code_bytes", b"") or b""
 
 
 def mapping_view(mapping: Any) -> MappingView:
@@ -74,7 +80,7 @@ class MotoState:
     """Reads (and the few writes the data plane makes to) moto's resources, for one local AWS."""
 
     def __init__(self) -> None:
-        self._logs_lock = threading.Lock()
+        self._logs_lock = threading.RLock()  # re-entered when a log subscription invokes a function
         self._queue_locks: dict[str, threading.Lock] = {}
         self._queue_locks_guard = threading.Lock()
 
@@ -126,14 +132,18 @@ class MotoState:
         now_ms = int(time.time() * 1000)
         events = [{"timestamp": now_ms, "message": message} for message in messages]
         logs = logs_backends[account_id][region]
-        with self._logs_lock:
-            if group not in logs.groups:
-                logs.ensure_log_group(group)
-            log_group = logs.groups[group]
-            if stream not in log_group.streams:
-                logs.create_log_stream(group, stream)
-            log_group.put_log_events(stream, events)  # (the backend's own check of the times: they are now)
-            _keep_newest(log_group.streams[stream], LOG_STREAM_MAX_BYTES)
+        try:
+            with self._logs_lock:
+                if group not in logs.groups:
+                    logs.ensure_log_group(group)
+                log_group = logs.groups[group]
+                if stream not in log_group.streams:
+                    logs.create_log_stream(group, stream)
+                log_group.put_log_events(stream, events)  # (the backend's own check of the times: they are now)
+                _keep_newest(log_group.streams[stream], LOG_STREAM_MAX_BYTES)
+        except Exception:  # noqa: BLE001 - e.g. a subscription to a deleted function: the invocation stands
+            logging.getLogger(__name__).warning("could not write %d log lines to %s", len(events), group,
+                                                exc_info=True)
 
     # ------------------------------------------------------------------ event source mappings
 

@@ -20,7 +20,6 @@ from typing import Any
 from helpers import arns
 from helpers.clock import WorkbookClock
 from helpers.event_sources import scheduled_event
-from helpers.lambda_service.errors import JsonRESTError
 from helpers.lambda_service.invoke_api import new_request_id
 from helpers.lambda_service.ports import AsyncSubmitter, FunctionDirectory
 from helpers.lambda_service.resource_policy import allows
@@ -57,7 +56,7 @@ class LambdaTargets:
             try:
                 function = self._directory.function(target["Arn"], account_id=rule.account_id,
                                                     region=arns.region_of(target["Arn"]))
-            except JsonRESTError:  # a deleted function: EventBridge counts a failed invocation, no more
+            except Exception:  # noqa: BLE001 - a deleted function: EventBridge counts a failed invocation, no more
                 log.info("EventBridge rule %s: target %s does not exist", rule.name, target["Arn"])
                 continue
             if not allows(function, "events.amazonaws.com", rule.arn, rule.account_id):
@@ -67,7 +66,7 @@ class LambdaTargets:
                             "events.amazonaws.com (add_permission)", rule.name, function.function_name)
                 continue
             self._queue.submit(function, InvocationRequest(new_request_id(), target_payload(target, event).encode(),
-                                                           function.function_arn))
+                                                           target["Arn"]))
 
 
 class Scheduler:

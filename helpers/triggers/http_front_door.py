@@ -124,7 +124,7 @@ class FrontDoor:
                                    headers=request.headers, url_id=url_id, account_id=function.account_id,
                                    region=function.region, source_ip=request.source_ip,
                                    is_base64_encoded=request.is_binary)
-        outcome = self._invoke(function, event)
+        outcome = self._invoke(function, event, function.function_arn)
         if outcome.error_type is not None:
             return 502, {"Content-Type": "text/plain"}, b"Internal Server Error", []
         return response_v2(outcome.payload, error_status=502)
@@ -141,7 +141,8 @@ class FrontDoor:
         if integration is None or ":lambda:" not in integration.uri:
             return json_response(500, {"message": "Internal Server Error"})
         account, region = api.account_id, api.region
-        function = self._directory.function(_function_arn(integration.uri), account_id=account, region=region)
+        target_arn = _function_arn(integration.uri)
+        function = self._directory.function(target_arn, account_id=account, region=region)
         route_path = route.route_key.split(" ", 1)[-1] if " " in route.route_key else request.path
         if not _api_gateway_may_invoke(function, region, account, api_id, "$default", request.method,
                                        (request.path, route_path), default_route=route.route_key == "$default"):
@@ -158,7 +159,7 @@ class FrontDoor:
                                    body=request.body_value(), query=request.query(), headers=request.headers,
                                    path_parameters=path_parameters or None, api_id=api_id, account_id=account,
                                    region=region, source_ip=request.source_ip, is_base64_encoded=request.is_binary)
-        outcome = self._invoke(function, event)
+        outcome = self._invoke(function, event, target_arn)
         if outcome.error_type is not None:
             return json_response(500, {"message": "Internal Server Error"})
         if event.get("version") == "1.0":
@@ -185,8 +186,8 @@ class FrontDoor:
         if method.integration_type != "AWS_PROXY" or ":lambda:" not in (method.integration_uri or ""):
             return json_response(500, {"message": "Internal server error"})
         account, region = api.account_id, api.region
-        function = self._directory.function(_function_arn(method.integration_uri or ""), account_id=account,
-                                            region=region)
+        target_arn = _function_arn(method.integration_uri or "")
+        function = self._directory.function(target_arn, account_id=account, region=region)
         if not _api_gateway_may_invoke(function, region, account, api_id, stage, request.method,
                                        (path, resource.path)):
             return json_response(500, {"message": "Internal server error"})
@@ -195,13 +196,14 @@ class FrontDoor:
                                        path_parameters=path_parameters or None, stage=stage, api_id=api_id,
                                        account_id=account, region=region, source_ip=request.source_ip,
                                        is_base64_encoded=request.is_binary)
-        outcome = self._invoke(function, event)
+        outcome = self._invoke(function, event, target_arn)
         if outcome.error_type is not None:
             return json_response(502, {"message": "Internal server error"})
         return response_v1(outcome.payload)
 
-    def _invoke(self, function: FunctionVersion, event: dict[str, Any]) -> InvocationOutcome:
-        request = InvocationRequest(new_request_id(), json.dumps(event).encode(), function.function_arn)
+    def _invoke(self, function: FunctionVersion, event: dict[str, Any], invoked_arn: str) -> InvocationOutcome:
+        """Invoke synchronously; the handler's context names the function as the integration or URL named it."""
+        request = InvocationRequest(new_request_id(), json.dumps(event).encode(), invoked_arn)
         return self._invoker.invoke(function, request)
 
 

@@ -109,7 +109,7 @@ class SQSPollers:
                                             region=arns.region_of(queue_arn))
         event = {"Records": [lambda_record(message, queue_arn) for message in messages]}
         outcome = self._invoker.invoke(function, InvocationRequest(new_request_id(), json.dumps(event).encode(),
-                                                                   function.function_arn))
+                                                                   mapping.function_arn))
         ids = [message.message_id for message in messages]
         if outcome.error_type is not None:
             failed: set[str] | None = None

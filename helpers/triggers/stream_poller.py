@@ -139,7 +139,7 @@ class StreamPollers:
         table_arn, _ = self._state.stream_names(stream_arn)
         event = {"Records": [lambda_record(record, table_arn, stream_arn) for record in batch]}
         return self._invoker.invoke(function, InvocationRequest(new_request_id(), json.dumps(event).encode(),
-                                                                function.function_arn))
+                                                                mapping.function_arn))
 
     def _to_destination(self, mapping: MappingView, batch: list[StreamRecord], attempts: int,
                         condition: str) -> None:

@@ -51,6 +51,12 @@ def test_a_payload_that_is_not_utf8_is_invalid_request_content(lambda_client, de
     assert code == "InvalidRequestContentException" and "Could not parse request body into json" in message
 
 
+def test_a_payload_with_a_utf8_byte_order_mark_is_accepted(lambda_client, deploy):
+    name = deploy("hello.handler", source="hello")
+    response = lambda_client.invoke(FunctionName=name, Payload='\ufeff{"name": "BOM"}'.encode("utf-8"))
+    assert response["StatusCode"] == 200 and "FunctionError" not in response
+
+
 def test_a_zip_with_symbolic_links_runs_as_on_aws(lambda_client, role_arn):
     """Links inside the package stay links (zip --symlinks); a link out of it is left out; nothing fails."""
     buffer = io.BytesIO()

@@ -146,6 +146,18 @@ def test_new_configuration_retires_old_environments(lambda_client, deploy, cloud
     assert report_of(log).memory_size_mb == 512
 
 
+def test_deleting_a_version_stops_its_environments_only(lambda_client, deploy, cloud):
+    import helpers
+
+    name = deploy("hello.handler", source="hello")
+    version = lambda_client.publish_version(FunctionName=name)["Version"]
+    helpers.invoke(name)
+    helpers.invoke(name, qualifier=version)
+    lambda_client.delete_function(FunctionName=f"{name}:{version}")
+    assert [env.version for env in cloud.engine.environments() if env.function_name == name] == ["$LATEST"]
+    assert not helpers.invoke(name).cold_start
+
+
 def test_idle_environments_are_reclaimed(lambda_client, deploy, cloud):
     name = deploy("counter.handler")
     pid = call(lambda_client, name)[0]["pid"]

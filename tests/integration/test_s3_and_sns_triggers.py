@@ -136,3 +136,43 @@ def test_sns_needs_the_functions_permission(lambda_client, deploy, cloud):
     sns.publish(TopicArn=topic, Message="hello")
     assert cloud.wait_for_background(30)
     assert len(received_events(allowed)) == 1 and received_events(forgotten) == []
+
+
+WHO_AM_I = ("def handler(event, context):\n"
+            "    print('INVOKED ' + context.invoked_function_arn)\n"
+            "    return 'ok'\n")
+
+
+def test_a_subscription_to_an_alias_invokes_the_alias(lambda_client, deploy, cloud, logs_client):
+    """The handler's context names the function as the subscription does (AWS: the alias ARN)."""
+    from helpers.observe.logs import log_lines
+
+    sns = boto3.client("sns")
+    topic = sns.create_topic(Name=f"aliased-{time.monotonic_ns()}")["TopicArn"]
+    name = deploy("who.handler", files={"who.py": WHO_AM_I})
+    version = lambda_client.publish_version(FunctionName=name)["Version"]
+    alias_arn = lambda_client.create_alias(FunctionName=name, Name="prod", FunctionVersion=version)["AliasArn"]
+    lambda_client.add_permission(FunctionName=name, Qualifier="prod", StatementId="sns-topic",
+                                 Action="lambda:InvokeFunction", Principal="sns.amazonaws.com", SourceArn=topic)
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=alias_arn)
+    sns.publish(TopicArn=topic, Message="to the alias")
+    assert cloud.wait_for_background(30)
+    assert log_lines(name, "INVOKED ") == [f"INVOKED {alias_arn}"]
+
+
+def test_a_subscription_to_an_image_function_does_not_break_publishing(lambda_client, role_arn, deploy, cloud):
+    """moto keeps no code for a container image function: delivery to it fails alone, as before."""
+    sns = boto3.client("sns")
+    topic = sns.create_topic(Name=f"images-{time.monotonic_ns()}")["TopicArn"]
+    image = f"image-{time.monotonic_ns()}"
+    lambda_client.create_function(FunctionName=image, Role=role_arn, PackageType="Image",
+                                  Code={"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest"})
+    alive = deploy("recorder.handler", files={"recorder.py": RECORDER})
+    try:
+        subscribe(sns, lambda_client, topic, image, cloud)
+        subscribe(sns, lambda_client, topic, alive, cloud)
+        sns.publish(TopicArn=topic, Message="still delivered")
+        assert cloud.wait_for_background(30)
+        assert [event["Records"][0]["Sns"]["Message"] for event in received_events(alive)] == ["still delivered"]
+    finally:
+        lambda_client.delete_function(FunctionName=image)
