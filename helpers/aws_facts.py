@@ -23,6 +23,14 @@ LAYERS_MAX = 5
 FUNCTION_NAME_MAX_LENGTH = 64  # a plain name; a full ARN may be up to 140 characters
 FUNCTION_ARN_MAX_LENGTH = 140
 
+# ---------------------------------------------------------------------------------------------- concurrency (§1, §6)
+ACCOUNT_CONCURRENCY = 1000  # per Region, by default; new accounts start lower
+MIN_UNRESERVED = 100  # what reservations must leave to functions without one
+SCALING_RATE_ENVIRONMENTS = 1000  # new execution environments per function ...
+SCALING_RATE_WINDOW_S = 10.0  # ... every 10 seconds, refilled continuously
+CODE_STORAGE_BYTES = 300 * 1024 ** 3  # 300 GB per Region (was 75 GB)
+ZIPPED_UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # 50 MB through the API
+
 # ---------------------------------------------------------------------------------------------- CPU (§2)
 MB_PER_VCPU = 1769  # 1,769 MB of memory buys the equivalent of one vCPU
 MAX_VCPUS = 6  # at 10,240 MB
@@ -42,6 +50,7 @@ LOG_TAIL_BYTES = 4096  # LogType=Tail returns the last 4 KB
 ASYNC_RETRY_DELAYS_S = (60.0, 120.0)  # about one minute before the 2nd attempt, two before the 3rd
 ASYNC_DEFAULT_MAX_RETRIES = 2
 ASYNC_DEFAULT_MAX_EVENT_AGE_S = 21_600  # 6 hours
+ASYNC_THROTTLE_BACKOFF_S = (1.0, 300.0)  # a throttled event is tried again after 1 s, doubling up to 5 minutes
 
 # ---------------------------------------------------------------------------------------------- event source mappings (§5)
 SQS_DEFAULT_BATCH_SIZE = 10

@@ -23,9 +23,9 @@ from helpers.runtime.log_lines import Report
 class LambdaAPIError(Exception):
     """An error the Invoke API answered with (the same code and message boto3 would raise)."""
 
-    def __init__(self, code: str, message: str, status_code: int) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code, self.message, self.status_code = code, message, status_code
+    def __init__(self, code: str, message: str, status_code: int, reason: str | None = None) -> None:
+        super().__init__(f"{code}: {message}" + (f" ({reason})" if reason else ""))
+        self.code, self.message, self.status_code, self.reason = code, message, status_code, reason
 
 
 @dataclass
@@ -91,7 +91,7 @@ def invoke(function_name: str, payload: Any = None, *, qualifier: str | None = N
                                          client_context=client_context, account_id=cloud.account_id,
                                          region=cloud.region)
     except JsonRESTError as exc:
-        raise LambdaAPIError(exc.error_type, exc.message, exc.code) from None
+        raise LambdaAPIError(exc.error_type, exc.message, exc.code, getattr(exc, "reason", None)) from None
     outcome = result.outcome
     try:
         decoded: Any = json.loads(result.payload) if result.payload else None

@@ -7,7 +7,11 @@ The rules, as AWS documents them (``../shared/reference/lambda-facts.md`` §5, O
   minute before the second attempt and two minutes before the third, every attempt with the same request id;
 * an event older than ``MaximumEventAgeInSeconds`` (60 to 21,600, default 21,600) is not attempted again;
 * then the event goes to the on-failure destination (SQS, SNS, Lambda or EventBridge) with AWS's destination
-  record, or else to the function's dead-letter queue (SQS or SNS); a success goes to the on-success destination.
+  record, or else to the function's dead-letter queue (SQS or SNS); a success goes to the on-success destination;
+* a **throttle** (no concurrency for it now) puts the event back in the queue: it is tried again after a backoff
+  that grows from 1 s to 5 minutes, without using up a retry attempt, until ``MaximumEventAgeInSeconds`` passes
+  (then ``EventAgeExceeded``); a function with reserved concurrency 0 sends its events to the failure destination
+  at once, condition ``ZeroReservedConcurrency``, after 0 attempts.
 
 Delays run on the workbook clock, so a notebook can watch three attempts in seconds with ``clock.advance``. The
 function's settings are read again before every attempt, as Lambda does.
@@ -26,11 +30,14 @@ from helpers import aws_facts
 from helpers.clock import WorkbookClock
 from helpers.runtime.spec import InvocationOutcome, InvocationRequest
 
+from .concurrency import Throttled
 from .errors import JsonRESTError
 from .functions import FunctionVersion
 from .ports import Destinations, FunctionDirectory, Invoker
 
 log = logging.getLogger(__name__)
+THROTTLE_BACKOFF_FIRST_S = aws_facts.ASYNC_THROTTLE_BACKOFF_S[0]
+THROTTLE_BACKOFF_MAX_S = aws_facts.ASYNC_THROTTLE_BACKOFF_S[1]
 
 
 @dataclass
@@ -41,6 +48,7 @@ class QueuedEvent:
     function: FunctionVersion  # as configured when the event was queued; re-read before each attempt
     queued_at: float
     attempts: int = 0
+    throttles: int = 0  # times it was put back in the queue for want of concurrency
     history: list[str] = field(default_factory=list)  # "Success", or the error type of each attempt
 
 
@@ -103,8 +111,17 @@ class AsyncInvocations:
         if self.clock.now() - event.queued_at > settings.max_event_age_s:
             self._give_up(event, "EventAgeExceeded", None)
             return
+        if event.function.reserved_concurrency == 0:  # the function is turned off
+            self._give_up(event, "ZeroReservedConcurrency", None)
+            return
+        try:
+            outcome = self._invoker.invoke(event.function, event.request, source="async")
+        except Throttled:
+            event.throttles += 1
+            delay = min(THROTTLE_BACKOFF_FIRST_S * 2 ** (event.throttles - 1), THROTTLE_BACKOFF_MAX_S)
+            self.clock.call_later(delay, lambda due: self._attempt(event))
+            return
         event.attempts += 1
-        outcome = self._invoker.invoke(event.function, event.request)
         event.history.append(outcome.error_type or "Success")
         if outcome.error_type is None:
             self._deliver(event, "OnSuccess", "Success", outcome)
@@ -116,7 +133,7 @@ class AsyncInvocations:
 
     def _give_up(self, event: QueuedEvent, condition: str, outcome: InvocationOutcome | None) -> None:
         if not self._deliver(event, "OnFailure", condition, outcome):
-            self._dead_letter(event, outcome)
+            self._dead_letter(event, outcome, condition)
 
     # ------------------------------------------------------------------ where events go afterwards
 
@@ -133,12 +150,12 @@ class AsyncInvocations:
             log.warning("could not deliver %s to %s", event.request.request_id, destination, exc_info=True)
         return True
 
-    def _dead_letter(self, event: QueuedEvent, outcome: InvocationOutcome | None) -> None:
+    def _dead_letter(self, event: QueuedEvent, outcome: InvocationOutcome | None, condition: str) -> None:
         target = event.function.dead_letter_target
         if not target:
             log.info("asynchronous event %s dropped after %d attempt(s)", event.request.request_id, event.attempts)
             return
-        error = _error_document(outcome)
+        error = _error_document(outcome, condition)
         attributes = {"RequestID": ("String", event.request.request_id), "ErrorCode": ("Number", "200"),
                       "ErrorMessage": ("String", str(error.get("errorMessage", "")) or "Unhandled")}
         try:
@@ -184,8 +201,8 @@ def _json_or_text(payload: bytes) -> Any:
         return payload.decode("utf-8", "replace")
 
 
-def _error_document(outcome: InvocationOutcome | None) -> dict[str, Any]:
-    if outcome is None:
-        return {"errorMessage": "Event age exceeded"}
+def _error_document(outcome: InvocationOutcome | None, condition: str) -> dict[str, Any]:
+    if outcome is None:  # never ran to an answer: the event grew too old, or the function is turned off
+        return {"errorMessage": "Event age exceeded" if condition == "EventAgeExceeded" else condition}
     document = _json_or_text(outcome.payload)
     return document if isinstance(document, dict) else {}

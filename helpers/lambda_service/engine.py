@@ -21,6 +21,7 @@ from helpers import aws_facts
 from helpers.clock import WorkbookClock
 from helpers.runtime.spec import FunctionSpec, InitOutcome, InvocationOutcome, InvocationRequest
 
+from .concurrency import ConcurrencyLedger, Lease
 from .functions import FunctionVersion
 from .ports import LogSink
 
@@ -70,12 +71,14 @@ class LambdaEngine:
     """Runs invocations in pools of execution environments; owns every environment it starts."""
 
     def __init__(self, *, environments: EnvironmentFactory, specs: SpecFactory, logs: LogSink,
-                 clock: WorkbookClock, idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S) -> None:
+                 concurrency: ConcurrencyLedger, clock: WorkbookClock,
+                 idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S) -> None:
         self.clock = clock
         self.idle_timeout_s = idle_timeout_s
         self._new_environment = environments
         self._spec_for = specs
         self._logs = logs
+        self._concurrency = concurrency
         self._pools: dict[tuple[str, str], list[Environment]] = {}
         self._busy: set[str] = set()
         self._fingerprints: dict[tuple[str, str], str] = {}
@@ -86,14 +89,20 @@ class LambdaEngine:
 
     # ------------------------------------------------------------------ invoke
 
-    def invoke(self, function: FunctionVersion, request: InvocationRequest) -> InvocationOutcome:
-        """Run one synchronous invocation of this function version and log it to CloudWatch Logs."""
+    def invoke(self, function: FunctionVersion, request: InvocationRequest, *,
+               source: str = "sync") -> InvocationOutcome:
+        """Run one invocation of this function version to its end and log it to CloudWatch Logs; ``Throttled`` if
+        Lambda's concurrency rules refuse it (``source`` names who invoked: sync, async, sqs, stream, http)."""
         spec = self._spec_for(function)
-        env = self._acquire(spec)
+        lease = self._concurrency.admit(function, source)
         try:
-            outcome = env.invoke(request)
+            env = self._acquire(spec, lease)
+            try:
+                outcome = env.invoke(request)
+            finally:
+                self._release(env)
         finally:
-            self._release(env)
+            self._concurrency.release(lease)
         self._write_logs(spec, outcome.log_stream_name, outcome.log_events)
         return outcome
 
@@ -104,27 +113,30 @@ class LambdaEngine:
 
     # ------------------------------------------------------------------ the pools
 
-    def _acquire(self, spec: FunctionSpec) -> Environment:
+    def _acquire(self, spec: FunctionSpec, lease: Lease) -> Environment:
         key = (spec.function_arn, spec.version)
         retired: list[Environment] = []
-        with self._lock:
-            if self._stopped.is_set():
-                raise RuntimeError("the Lambda engine has been stopped")
-            pool = self._pools.setdefault(key, [])
-            if self._fingerprints.get(key) != spec.fingerprint:
-                self._fingerprints[key] = spec.fingerprint
-                retired = [env for env in pool if env.id not in self._busy]
-                pool[:] = [env for env in pool if env.id in self._busy]
-            exited = [env for env in pool if env.id not in self._busy and not env.dead and env.process_exited()]
-            pool[:] = [env for env in pool if env not in exited]  # a runtime that exited while idle is replaced
-            retired += exited
-            chosen = next((env for env in pool if env.id not in self._busy and not env.dead), None)
-            if chosen is None:
-                chosen = self._new_environment(spec)
-                pool.append(chosen)
-            self._busy.add(chosen.id)
-        for env in retired:
-            self._forget(env)
+        try:
+            with self._lock:
+                if self._stopped.is_set():
+                    raise RuntimeError("the Lambda engine has been stopped")
+                pool = self._pools.setdefault(key, [])
+                if self._fingerprints.get(key) != spec.fingerprint:
+                    self._fingerprints[key] = spec.fingerprint
+                    retired = [env for env in pool if env.id not in self._busy]
+                    pool[:] = [env for env in pool if env.id in self._busy]
+                exited = [env for env in pool if env.id not in self._busy and not env.dead and env.process_exited()]
+                pool[:] = [env for env in pool if env not in exited]  # a runtime that exited while idle is replaced
+                retired += exited
+                chosen = next((env for env in pool if env.id not in self._busy and not env.dead), None)
+                if chosen is None:
+                    self._concurrency.scale_out(lease)  # a new environment: Throttled past the scaling rate
+                    chosen = self._new_environment(spec)
+                    pool.append(chosen)
+                self._busy.add(chosen.id)
+        finally:
+            for env in retired:
+                self._forget(env)
         return chosen
 
     def _release(self, env: Environment) -> None:

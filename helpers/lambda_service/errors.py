@@ -6,13 +6,16 @@ errors are moto's error type; this is the one module that says so.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from moto.awslambda.exceptions import (InvalidParameterValueException, LambdaClientError,
                                        UnknownFunctionException)
 from moto.core.exceptions import JsonRESTError
 
 __all__ = ["InvalidParameterValueException", "InvalidRequestContentException", "JsonRESTError", "LambdaClientError",
            "RequestTooLargeException", "ResourceConflictException", "ResourceNotFoundException", "ServiceException",
-           "ValidationException", "function_not_found"]
+           "TooManyRequestsException", "ValidationException", "function_not_found"]
 
 
 class _LambdaError(LambdaClientError):
@@ -49,6 +52,21 @@ class InvalidRequestContentException(_LambdaError):
 
 class ServiceException(_LambdaError):
     code, error = 500, "ServiceException"
+
+
+class TooManyRequestsException(_LambdaError):
+    """A throttle: HTTP 429 with AWS's body (``Reason``, ``Type``, ``message``) and a ``Retry-After`` header."""
+
+    code, error = 429, "TooManyRequestsException"
+
+    def __init__(self, reason: str, retry_after_s: int = 1) -> None:
+        super().__init__("Rate Exceeded.")
+        self.reason = reason
+        self.retry_after_s = retry_after_s
+        self.description = json.dumps({"Reason": reason, "Type": "User", "message": "Rate Exceeded."})
+
+    def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        return [*super().get_headers(*args, **kwargs), ("Retry-After", str(self.retry_after_s))]
 
 
 def function_not_found(arn: str) -> JsonRESTError:

@@ -44,6 +44,7 @@ class FunctionVersion(FunctionSettings):
     async_settings: AsyncSettings = AsyncSettings()
     dead_letter_target: str | None = None
     policy: Sequence[Mapping[str, Any]] = ()  # the resource-based policy's statements
+    reserved_concurrency: int | None = None  # the function's (all its versions share it); None: unreserved pool
 
     @property
     def version_arn(self) -> str:

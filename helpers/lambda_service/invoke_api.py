@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from helpers import arns, aws_facts
 from helpers.runtime.spec import InvocationOutcome, InvocationRequest
 
-from .errors import InvalidParameterValueException, InvalidRequestContentException, RequestTooLargeException
+from .concurrency import Throttled
+from .errors import (InvalidParameterValueException, InvalidRequestContentException, RequestTooLargeException,
+                     TooManyRequestsException)
 from .ports import AsyncSubmitter, FunctionDirectory, Invoker
 
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
@@ -69,7 +71,10 @@ class InvokeAPI:
         if invocation_type == "Event":
             self._queue.submit(function, request)
             return InvokeResult(202, b"", {}, request_id, None, None)
-        outcome = self._invoker.invoke(function, request)
+        try:
+            outcome = self._invoker.invoke(function, request)
+        except Throttled as throttle:
+            raise TooManyRequestsException(throttle.reason, throttle.retry_after_s) from None
         headers = {"X-Amz-Executed-Version": function.version}
         response = outcome.payload
         if outcome.error_type is None and len(response) > aws_facts.RESPONSE_MAX_BYTES:

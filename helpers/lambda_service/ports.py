@@ -5,7 +5,7 @@ The data plane never looks its collaborators up: whoever builds it passes in obj
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from helpers.runtime.spec import InvocationOutcome, InvocationRequest
@@ -19,6 +19,10 @@ class FunctionDirectory(Protocol):
     def function(self, name: str, qualifier: str | None = None, *, account_id: str,
                  region: str) -> FunctionVersion:
         """The version a name, ARN or ``name:qualifier`` refers to; ResourceNotFoundException if there is none."""
+        ...
+
+    def reservations(self, account_id: str, region: str) -> Mapping[str, int]:
+        """Every function's reserved concurrency, by unqualified ARN."""
         ...
 
     def layer_zips(self, layer_arns: Sequence[str], *, account_id: str, region: str) -> list[tuple[str, bytes]]:
@@ -35,7 +39,10 @@ class LogSink(Protocol):
 class Invoker(Protocol):
     """Runs one synchronous invocation in an execution environment."""
 
-    def invoke(self, function: FunctionVersion, request: InvocationRequest) -> InvocationOutcome: ...
+    def invoke(self, function: FunctionVersion, request: InvocationRequest, *,
+               source: str = "sync") -> InvocationOutcome:
+        """Run it to the end; ``concurrency.Throttled`` if Lambda's concurrency rules refuse it."""
+        ...
 
 
 class AsyncSubmitter(Protocol):

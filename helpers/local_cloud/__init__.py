@@ -23,11 +23,13 @@ from typing import Any
 
 from helpers import aws_facts, guard
 from helpers.clock import WorkbookClock
+from helpers.lambda_service.concurrency import ConcurrencyLedger
 from helpers.lambda_service.engine import LambdaEngine
+from helpers.lambda_service.telemetry import Telemetry
 from helpers.runtime.launch import Launcher
 
 from . import environ
-from .assembly import CloudParts, build
+from .assembly import CloudParts, CloudSettings, build
 from .environ import FAKE_CREDENTIALS
 
 DEFAULT_REGION = "us-east-1"
@@ -41,12 +43,13 @@ class LocalCloud:
     """A running local AWS: its endpoint, region, and the parts of its data plane."""
 
     def __init__(self, endpoint_url: str, port: int, region: str, server: Any, saved_environ: dict[str, str | None],
-                 launcher: Launcher, parts: CloudParts) -> None:
+                 launcher: Launcher, settings: CloudSettings, parts: CloudParts) -> None:
         self.endpoint_url = endpoint_url
         self.port = port
         self.region = region
         self.account_id = ACCOUNT_ID
         self.launcher = launcher  # how environments start their runtime (a test may swap the Python command)
+        self.settings = settings
         self.parts = parts
         self._server = server
         self._saved_environ = saved_environ
@@ -55,6 +58,17 @@ class LocalCloud:
     def clock(self) -> WorkbookClock:
         """The workbook clock (retries, schedules, idle reclaim): ``cloud.clock.advance(60)`` jumps a minute."""
         return self.parts.clock
+
+    @property
+    def concurrency(self) -> ConcurrencyLedger:
+        """The account's concurrency: ``cloud.concurrency.account_limit = 20`` sets a lesson's quota,
+        ``cloud.concurrency.scaling_rate = 5`` lets each function start only 5 new environments every 10 s."""
+        return self.parts.concurrency
+
+    @property
+    def telemetry(self) -> Telemetry:
+        """Throttles and concurrent executions as they happen (``cloud.telemetry.events(kind="throttle")``)."""
+        return self.parts.telemetry
 
     @property
     def engine(self) -> LambdaEngine:
@@ -95,10 +109,13 @@ def current() -> LocalCloud | None:
 
 
 def start(port: int = 0, *, region: str = DEFAULT_REGION, idle_timeout_s: float | None = None,
-          time_scale: float = 1.0) -> LocalCloud:
+          time_scale: float = 1.0, account_concurrency: int = aws_facts.ACCOUNT_CONCURRENCY,
+          scaling_rate: int = aws_facts.SCALING_RATE_ENVIRONMENTS) -> LocalCloud:
     """Start the local AWS on 127.0.0.1 (a free port by default), or return the one already running.
 
-    ``time_scale`` runs the workbook clock faster: workbook seconds per real second."""
+    ``time_scale`` runs the workbook clock faster: workbook seconds per real second. ``account_concurrency`` is the
+    account's concurrency quota (AWS's default 1,000; new accounts start lower); ``scaling_rate`` how many new
+    environments each function may start every 10 seconds (AWS: 1,000). A reset keeps them."""
     global _current
     with _lock:
         if _current is not None:
@@ -111,17 +128,18 @@ def start(port: int = 0, *, region: str = DEFAULT_REGION, idle_timeout_s: float 
         endpoint = f"http://{host}:{bound_port}"
         saved = environ.point_boto3_at(endpoint, region)
         launcher = Launcher()
-        parts = _build(endpoint, launcher, aws_facts.IDLE_RECLAIM_S if idle_timeout_s is None else idle_timeout_s,
-                       time_scale)
-        _current = LocalCloud(endpoint, bound_port, region, server, saved, launcher, parts)
+        settings = CloudSettings(aws_facts.IDLE_RECLAIM_S if idle_timeout_s is None else idle_timeout_s, time_scale,
+                                 account_concurrency, scaling_rate)
+        _current = LocalCloud(endpoint, bound_port, region, server, saved, launcher, settings,
+                              _build(endpoint, launcher, settings))
         return _current
 
 
-def _build(endpoint: str, launcher: Launcher, idle_timeout_s: float, time_scale: float) -> CloudParts:
+def _build(endpoint: str, launcher: Launcher, settings: CloudSettings) -> CloudParts:
     _remove_orphaned_workdirs()
     workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
     return build(workdir=workdir, endpoint_url=endpoint, credentials=FAKE_CREDENTIALS, launcher=launcher,
-                 idle_timeout_s=idle_timeout_s, time_scale=time_scale)
+                 settings=settings)
 
 
 def _remove_orphaned_workdirs() -> None:
@@ -147,7 +165,9 @@ def reset() -> None:
         old = cloud.parts
         old.stop()
         moto_seam.empty_every_service()
-        cloud.parts = _build(cloud.endpoint_url, cloud.launcher, old.engine.idle_timeout_s, old.clock.time_scale)
+        cloud.settings = CloudSettings(old.engine.idle_timeout_s, old.clock.time_scale, old.concurrency.account_limit,
+                                       old.concurrency.scaling_rate)
+        cloud.parts = _build(cloud.endpoint_url, cloud.launcher, cloud.settings)
 
 
 def stop() -> None:

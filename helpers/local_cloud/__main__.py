@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 
-from helpers import local_cloud
+from helpers import aws_facts, local_cloud
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--region", default=local_cloud.DEFAULT_REGION, help="default region (default: %(default)s)")
     parser.add_argument("--time-scale", type=float, default=1.0, metavar="FACTOR",
                         help="workbook seconds per wall-clock second, for retries and schedules (default: 1)")
+    parser.add_argument("--account-concurrency", type=int, default=aws_facts.ACCOUNT_CONCURRENCY, metavar="N",
+                        help="the account's concurrency quota per Region (AWS's default: %(default)s)")
+    parser.add_argument("--scaling-rate", type=int, default=aws_facts.SCALING_RATE_ENVIRONMENTS, metavar="N",
+                        help="new execution environments each function may start every 10 s (AWS: %(default)s)")
     args = parser.parse_args(argv)
 
     stop_requested = threading.Event()
@@ -34,7 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.time_scale <= 0:
             parser.error("--time-scale must be a positive number")
-        cloud = local_cloud.start(args.port, region=args.region, time_scale=args.time_scale)
+        if args.account_concurrency < 1 or args.scaling_rate < 1:
+            parser.error("--account-concurrency and --scaling-rate must be whole numbers from 1")
+        cloud = local_cloud.start(args.port, region=args.region, time_scale=args.time_scale,
+                                  account_concurrency=args.account_concurrency, scaling_rate=args.scaling_rate)
     except OSError as exc:
         print(f"Could not start the local AWS on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 1
@@ -42,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Local AWS with the Lambda engine: {cloud.endpoint_url}")
     if args.time_scale != 1:
         print(f"The workbook clock runs {args.time_scale:g} times faster than real time.")
+    if args.account_concurrency != aws_facts.ACCOUNT_CONCURRENCY:
+        print(f"The account's concurrency quota is {args.account_concurrency}.")
     print("Nothing here reaches real AWS. Try, in another terminal:")
     if os.name == "nt":
         print(f"  set AWS_ENDPOINT_URL={cloud.endpoint_url} & set AWS_DEFAULT_REGION={cloud.region} & "

@@ -25,10 +25,12 @@ from helpers.clock import WorkbookClock
 from helpers.guard_proxy import GuardProxy
 from helpers.lambda_service.async_invocations import AsyncInvocations
 from helpers.lambda_service.code_store import CodeStore
+from helpers.lambda_service.concurrency import ConcurrencyLedger
 from helpers.lambda_service.destinations import BotoDestinations
 from helpers.lambda_service.engine import LambdaEngine
 from helpers.lambda_service.invoke_api import InvokeAPI
 from helpers.lambda_service.specs import SpecBuilder
+from helpers.lambda_service.telemetry import Telemetry
 from helpers.moto_seam import MotoState, Seam
 from helpers.runtime.environment import EnvironmentSettings, ExecutionEnvironment
 from helpers.runtime.launch import Launcher
@@ -47,6 +49,8 @@ class CloudParts:
     guard_proxy: GuardProxy
     clock: WorkbookClock
     state: MotoState
+    telemetry: Telemetry
+    concurrency: ConcurrencyLedger
     engine: LambdaEngine
     queue: AsyncInvocations
     invoke_api: InvokeAPI
@@ -66,20 +70,33 @@ class CloudParts:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class CloudSettings:
+    """What a learner may set for a local AWS; a reset keeps it."""
+
+    idle_timeout_s: float
+    time_scale: float
+    account_concurrency: int
+    scaling_rate: int  # new environments per function every 10 seconds
+
+
 def build(*, workdir: Path, endpoint_url: str, credentials: Mapping[str, str], launcher: Launcher,
-          idle_timeout_s: float, time_scale: float) -> CloudParts:
+          settings: CloudSettings) -> CloudParts:
     """Build and wire every part, and plug them into moto."""
     guard_proxy = GuardProxy()  # what handlers start is guarded too (helpers/guard_proxy.py)
-    clock = WorkbookClock(time_scale)
+    clock = WorkbookClock(settings.time_scale)
     state = MotoState()
-    settings = EnvironmentSettings(workdir, endpoint_url, launcher, dict(credentials),
-                                   guard_environment=guard_proxy.environment)
+    telemetry = Telemetry()
+    concurrency = ConcurrencyLedger(clock, telemetry, state.reservations, account_limit=settings.account_concurrency,
+                                    scaling_rate=settings.scaling_rate)
+    environment_settings = EnvironmentSettings(workdir, endpoint_url, launcher, dict(credentials),
+                                               guard_environment=guard_proxy.environment)
 
     def new_environment(spec: FunctionSpec) -> ExecutionEnvironment:
-        return ExecutionEnvironment(spec, settings)
+        return ExecutionEnvironment(spec, environment_settings)
 
     engine = LambdaEngine(environments=new_environment, specs=SpecBuilder(CodeStore(workdir / "code"), state),
-                          logs=state, clock=clock, idle_timeout_s=idle_timeout_s)
+                          logs=state, concurrency=concurrency, clock=clock, idle_timeout_s=settings.idle_timeout_s)
     destinations = BotoDestinations(endpoint_url, credentials)
     queue = AsyncInvocations(engine, state, destinations, clock)
     invoke_api = InvokeAPI(state, engine, queue)
@@ -90,6 +107,6 @@ def build(*, workdir: Path, endpoint_url: str, credentials: Mapping[str, str], l
     stream_pollers = StreamPollers(state, state, engine, clock, destinations)
     moto_seam.install(Seam(state=state, invoke_api=invoke_api, engine=engine, queue=queue, clock=clock,
                            addresses=front_door, schedules=scheduler, rule_targets=lambda_targets,
-                           registry=moto_seam.REGISTRY))
-    return CloudParts(workdir, guard_proxy, clock, state, engine, queue, invoke_api, front_door, scheduler, sqs_pollers,
-                      stream_pollers)
+                           concurrency=concurrency, registry=moto_seam.REGISTRY))
+    return CloudParts(workdir, guard_proxy, clock, state, telemetry, concurrency, engine, queue, invoke_api,
+                      front_door, scheduler, sqs_pollers, stream_pollers)

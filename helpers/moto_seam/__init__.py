@@ -11,6 +11,7 @@ this package touches moto, but for ``lambda_service/errors.py``, which names mot
     lambda_invoke       the Invoke API and the choke points moto's services call
     lambda_functions    functions, versions, layers, permissions, URLs: AWS's validation and rules
     lambda_mappings     event source mappings: Lambda's checks, and off moto's inline path
+    lambda_concurrency  reservations against the account's quota; GetAccountSettings
     s3, sns, events     notifications, subscriptions and rules that deliver to Lambda
     sqs, dynamodb       queues that stay fast when deep; stream records on the workbook clock
     apigateway          HTTP APIs on the front door, and quick-create
@@ -20,7 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import apigateway, dynamodb, events, lambda_functions, lambda_invoke, lambda_mappings, s3, sns, sqs  # noqa: F401
+from . import (apigateway, dynamodb, events, lambda_concurrency, lambda_functions,  # noqa: F401
+               lambda_invoke, lambda_mappings, s3, sns, sqs)
 from .parts import Seam
 from .registry import REGISTRY, Patch
 from .state import MotoState

@@ -36,6 +36,16 @@ class Addresses(Protocol):
     def http_api_url(self, api_id: str) -> str: ...
 
 
+class ConcurrencyRules(Protocol):
+    """The account's concurrency quota and the rule every reservation must keep."""
+
+    account_limit: int
+
+    def unreserved_limit(self, account_id: str, region: str) -> int: ...
+
+    def check_reservation(self, account_id: str, region: str, function_arn: str, reserved: int) -> None: ...
+
+
 class ScheduleListener(Protocol):
     def rule_created(self, rule_arn: str) -> None: ...
 
@@ -58,6 +68,7 @@ class Seam:
     addresses: Addresses
     schedules: ScheduleListener
     rule_targets: RuleTargets
+    concurrency: ConcurrencyRules
     registry: PatchRegistry
 
     def original(self, owner: Any, name: str) -> Callable[..., Any]:

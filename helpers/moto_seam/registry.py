@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 Key = tuple[Any, str]  # (class or module, attribute name)
+_ABSENT = object()  # what moto had where the workbook adds an operation moto lacks
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,14 @@ class PatchRegistry:
     def __init__(self) -> None:
         self._patches: dict[Key, Patch] = {}
         self._saved: dict[Key, Any] = {}  # the raw attribute that was there (a staticmethod stays one)
+        self._routes: list[tuple[dict[str, Any], str, Any]] = []
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ declaring
 
     def method(self, owner: Any, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Declare a hook for ``owner.name``, a method moto calls on an instance (the hook gets seam, self, ...)."""
+        """Declare a hook for ``owner.name``, a method moto calls on an instance (the hook gets seam, self, ...); a
+        name moto does not have adds an operation (an API moto lacks), removed again by ``uninstall``."""
         return self._declare(owner, name, "method")
 
     def static(self, owner: Any, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -79,20 +82,31 @@ class PatchRegistry:
 
     # ------------------------------------------------------------------ installing
 
+    def route(self, url_paths: dict[str, Any], pattern: str, handler: Any) -> None:
+        """Declare a URL moto's server should send to ``handler`` (an operation moto lacks), added at install."""
+        self._routes.append((url_paths, pattern, handler))
+
     def install(self, seam: Any) -> None:
         """Put every hook, bound to ``seam``, in moto's place (a new seam replaces the previous one)."""
         with self._lock:
             for patch in self._patches.values():
                 if patch.key not in self._saved:
-                    self._saved[patch.key] = inspect.getattr_static(patch.owner, patch.name)
+                    self._saved[patch.key] = inspect.getattr_static(patch.owner, patch.name, _ABSENT)
                 setattr(patch.owner, patch.name, _bind(patch, seam))
+            for url_paths, pattern, handler in self._routes:
+                url_paths.setdefault(pattern, handler)
 
     def uninstall(self) -> None:
-        """Give moto its own callables back."""
+        """Give moto its own callables back (and take away what it did not have)."""
         with self._lock:
             for (owner, name), raw in self._saved.items():
-                setattr(owner, name, raw)
+                if raw is _ABSENT:
+                    delattr(owner, name)
+                else:
+                    setattr(owner, name, raw)
             self._saved.clear()
+            for url_paths, pattern, _ in self._routes:
+                url_paths.pop(pattern, None)
 
     @property
     def installed(self) -> bool:
@@ -100,7 +114,10 @@ class PatchRegistry:
 
     def original_attribute(self, owner: Any, name: str) -> Any:
         """What moto's class or module held before the seam was installed (a property stays a property)."""
-        return self._saved.get((owner, name)) or inspect.getattr_static(owner, name)
+        raw = self._saved.get((owner, name)) or inspect.getattr_static(owner, name, _ABSENT)
+        if raw is _ABSENT:
+            raise AttributeError(f"moto has no {getattr(owner, '__name__', owner)}.{name}: the workbook adds it")
+        return raw
 
     def original(self, owner: Any, name: str) -> Callable[..., Any]:
         """moto's own callable (a function: call it with ``self`` first for a method or a property)."""

@@ -56,7 +56,16 @@ def function_version(function: LambdaFunction) -> FunctionVersion:
         code_digest=getattr(function, "code_digest", "") or hashlib.sha256(_code(function)).hexdigest(),
         code=_code(function), async_settings=AsyncSettings.from_config(stored),
         dead_letter_target=(getattr(function, "dead_letter_config", None) or {}).get("TargetArn"),
-        policy=tuple(function.policy.statements))
+        policy=tuple(function.policy.statements), reserved_concurrency=_reserved(function))
+
+
+def _reserved(function: LambdaFunction) -> int | None:
+    """The function's reserved concurrency (moto keeps it on $LATEST, as text)."""
+    value = getattr(function, "reserved_concurrency", None)
+    if value is None and str(function.version) != "$LATEST":
+        latest = lambda_backends[function.account_id][function.region].get_function(function.function_name)
+        value = getattr(latest, "reserved_concurrency", None)
+    return None if value is None else int(value)
 
 
 def _code(function: LambdaFunction) -> bytes:
@@ -89,6 +98,22 @@ class MotoState:
     def function(self, name: str, qualifier: str | None = None, *, account_id: str, region: str) -> FunctionVersion:
         """The function version a name or ARN (with an optional qualifier) names: ResourceNotFoundException if none."""
         return function_version(lambda_backends[account_id][region].get_function(name, qualifier))
+
+    def reservations(self, account_id: str, region: str) -> dict[str, int]:
+        """Every function's reserved concurrency, by unqualified ARN (functions without one left out)."""
+        if region not in dict.get(lambda_backends, account_id, {}):
+            return {}
+        return {arns.unqualified(function.function_arn): int(function.reserved_concurrency)
+                for function in lambda_backends[account_id][region].list_functions()
+                if getattr(function, "reserved_concurrency", None) is not None}
+
+    def account_usage(self, account_id: str, region: str) -> tuple[int, int]:
+        """(bytes of code stored, number of functions) in one account and Region."""
+        backend = lambda_backends[account_id][region]
+        functions = list(backend.list_functions())
+        stored = sum(int(getattr(version, "code_size", 0) or 0) for function in functions
+                     for version in backend.list_versions_by_function(function.function_name))
+        return stored, len(functions)
 
     def layer_zip(self, arn: str, *, account_id: str, region: str) -> bytes | None:
         """One layer version's zip, or None if it does not exist."""

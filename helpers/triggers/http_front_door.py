@@ -12,7 +12,8 @@ invoked synchronously; its answer becomes the HTTP response by AWS's rules for p
 ``statusCode`` is a response; any other JSON means 200 with that JSON as the body; ``cookies`` become
 ``Set-Cookie``; REST APIs need ``statusCode`` and a string body, format 1.0). A function error gives 502 from a
 function URL or a REST API and 500 from an HTTP API; a REST path or method with no resource gives 403 "Missing
-Authentication Token", as on AWS.
+Authentication Token", as on AWS. A throttled function: 429 from a function URL (Lambda's own answer), 500 from an
+API Gateway API (``http_responses.throttled_response``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from helpers.event_sources import api_gateway_rest_event, function_url_event, http_api_event
+from helpers.lambda_service.concurrency import Throttled
 from helpers.lambda_service.functions import FunctionVersion
 from helpers.lambda_service.invoke_api import new_request_id
 from helpers.lambda_service.ports import FunctionDirectory, Invoker
@@ -31,7 +33,7 @@ from helpers.lambda_service.resource_policy import allows
 from helpers.moto_seam.state import MotoState
 from helpers.runtime.spec import InvocationOutcome, InvocationRequest
 
-from .http_responses import Response, json_response, response_v1, response_v2
+from .http_responses import Response, json_response, response_v1, response_v2, throttled_response
 from .http_routing import match_resource, match_route
 
 
@@ -101,13 +103,13 @@ class FrontDoor:
         path = "/" + (segments[3] if len(segments) > 3 else "")
         request = _HttpRequest(method, path, parts.query, _headers(headers), body, source_ip)
         request.client_headers = _client_headers(headers)
-        if kind == "lambda-url":
-            return self._function_url(target_id, request)
-        if kind == "http-api":
-            return self._http_api(target_id, request)
-        if kind == "rest-api":
-            return self._rest_api(target_id, request)
-        return json_response(404, {"message": "Not Found"})
+        doors = {"lambda-url": self._function_url, "http-api": self._http_api, "rest-api": self._rest_api}
+        if kind not in doors:
+            return json_response(404, {"message": "Not Found"})
+        try:
+            return doors[kind](target_id, request)
+        except Throttled as throttle:
+            return throttled_response(kind, throttle.reason)
 
     def _function_url(self, url_id: str, request: _HttpRequest) -> Response:
         found = self._state.function_with_url(url_id)
@@ -202,9 +204,10 @@ class FrontDoor:
         return response_v1(outcome.payload)
 
     def _invoke(self, function: FunctionVersion, event: dict[str, Any], invoked_arn: str) -> InvocationOutcome:
-        """Invoke synchronously; the handler's context names the function as the integration or URL named it."""
+        """Invoke synchronously; the handler's context names the function as the integration or URL named it.
+        ``Throttled`` if Lambda refuses it (``handle`` answers for the door)."""
         request = InvocationRequest(new_request_id(), json.dumps(event).encode(), invoked_arn)
-        return self._invoker.invoke(function, request)
+        return self._invoker.invoke(function, request, source="http")
 
 
 class _HttpRequest:

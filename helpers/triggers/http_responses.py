@@ -63,3 +63,15 @@ def response_v1(payload: bytes) -> Response:
 
 def json_response(status: int, document: dict[str, Any]) -> Response:
     return status, {"Content-Type": "application/json"}, json.dumps(document).encode(), []
+
+
+def throttled_response(door: str, reason: str) -> Response:
+    """What the caller gets when Lambda throttles the function. A function URL passes Lambda's 429 on, with its body;
+    API Gateway (REST and HTTP APIs) answers its own 500 for an integration that failed. (Neither answer is in the
+    reference notes: the URL's is Lambda's Invoke API answer, API Gateway's its answer to any Lambda error.)"""
+    if door == "lambda-url":
+        return 429, {"Content-Type": "application/json", "Retry-After": "1"}, json.dumps(
+            {"Reason": reason, "Type": "User", "message": "Rate Exceeded."}).encode(), []
+    if door == "rest-api":
+        return json_response(500, {"message": "Internal server error"})
+    return json_response(500, {"message": "Internal Server Error"})

@@ -10,7 +10,9 @@ What AWS does (``../shared/reference/lambda-facts.md`` §5, as documented in Oct
 * with ``FunctionResponseTypes=["ReportBatchItemFailures"]`` the function returns
   ``{"batchItemFailures": [{"itemIdentifier": "<messageId>"}]}`` and only the others are deleted. An empty or null
   response or list is a success; invalid JSON, an empty or unknown identifier, or a bad key is a complete failure;
-* ``ScalingConfig.MaximumConcurrency`` caps concurrent invocations (AWS starts with 5 pollers; so does this).
+* ``ScalingConfig.MaximumConcurrency`` caps concurrent invocations (AWS starts with 5 pollers; so does this);
+* a throttled batch (no concurrency for the function now) is not deleted: it comes back after its visibility
+  timeout, and the poller backs off.
 
 moto invokes the function for each message inside ``SendMessage``; the mapping is taken off that path
 (``helpers/moto_seam/lambda_mappings.py``), and these pollers run instead. The queue's messages, visibility and
@@ -27,6 +29,7 @@ from typing import Any
 from helpers import arns, aws_facts
 from helpers.clock import WorkbookClock
 from helpers.event_sources import sqs_record
+from helpers.lambda_service.concurrency import Throttled
 from helpers.lambda_service.invoke_api import new_request_id
 from helpers.lambda_service.ports import FunctionDirectory, Invoker
 from helpers.moto_seam.state import MotoState
@@ -37,6 +40,7 @@ from .batch_failures import failed_item_ids
 from .mapping_watch import MappingWatch
 
 IDLE_POLL_S = 0.1
+THROTTLE_BACKOFF_S = 0.1  # the first wait after a throttled batch (workbook seconds), doubling
 log = logging.getLogger(__name__)
 
 
@@ -48,6 +52,10 @@ def lambda_record(message: SqsMessage, queue_arn: str) -> dict[str, Any]:
                       message_attributes=message.message_attributes, md5_of_body=message.md5_of_body,
                       group_id=message.group_id, sequence_number=message.sequence_number,
                       deduplication_id=message.deduplication_id)
+
+
+def _new_stats() -> dict[str, int]:
+    return {"batches": 0, "messages": 0, "deleted": 0, "failed_batches": 0, "throttled_batches": 0}
 
 
 def concurrency(mapping: MappingView) -> int:
@@ -71,7 +79,11 @@ class SQSPollers:
         self._watch.stop()
 
     def _new_mapping(self, mapping: MappingView) -> None:
-        self.stats[mapping.uuid] = {"batches": 0, "messages": 0, "deleted": 0, "failed_batches": 0}
+        self.stats[mapping.uuid] = _new_stats()
+
+    def _back_off(self, throttles: int) -> None:
+        """Lambda backs off a throttled poller: wait longer after each throttle (workbook time), up to 10 s."""
+        self._watch.stopped.wait(min(THROTTLE_BACKOFF_S * 2 ** min(throttles, 10), 10.0) / self._clock.time_scale)
 
     def _poll(self, mapping_uuid: str, index: int) -> None:
         stopped = self._watch.stopped
@@ -108,8 +120,15 @@ class SQSPollers:
         function = self._directory.function(mapping.function_arn, account_id=arns.account_of(queue_arn),
                                             region=arns.region_of(queue_arn))
         event = {"Records": [lambda_record(message, queue_arn) for message in messages]}
-        outcome = self._invoker.invoke(function, InvocationRequest(new_request_id(), json.dumps(event).encode(),
-                                                                   mapping.function_arn))
+        stats = self.stats.setdefault(mapping.uuid, _new_stats())
+        try:
+            outcome = self._invoker.invoke(function, InvocationRequest(new_request_id(), json.dumps(event).encode(),
+                                                                       mapping.function_arn), source="sqs")
+        except Throttled:
+            # Nothing is deleted: the batch comes back after its visibility timeout; the poller backs off
+            stats["throttled_batches"] += 1
+            self._back_off(stats["throttled_batches"])
+            return True
         ids = [message.message_id for message in messages]
         if outcome.error_type is not None:
             failed: set[str] | None = None
@@ -117,7 +136,6 @@ class SQSPollers:
             failed = failed_item_ids(outcome.payload, ids)
         else:
             failed = set()
-        stats = self.stats.setdefault(mapping.uuid, {"batches": 0, "messages": 0, "deleted": 0, "failed_batches": 0})
         stats["batches"] += 1
         stats["messages"] += len(messages)
         if failed is None:

@@ -9,6 +9,8 @@ What AWS does (``../shared/reference/lambda-facts.md`` §5, as documented in Oct
   ``MaximumRecordAgeInSeconds``; then it goes to the on-failure destination (SQS or SNS) as batch information,
   and the shard moves on;
 * ``BisectBatchOnFunctionError`` splits a failing batch in two and retries each half, isolating a bad record;
+* a throttled batch (no concurrency for the function now) is tried again and the shard waits; a throttle does not
+  use up ``MaximumRetryAttempts``;
 * with ``ReportBatchItemFailures`` the function names the failed records by sequence number, and the poller
   checkpoints at the lowest one: records before it are done, it and those after it are retried.
 
@@ -31,6 +33,7 @@ from helpers import arns, aws_facts
 from helpers.clock import WorkbookClock
 from helpers.event_sources import dynamodb_stream_record
 from helpers.lambda_service.async_invocations import iso_millis
+from helpers.lambda_service.concurrency import Throttled
 from helpers.lambda_service.invoke_api import new_request_id
 from helpers.lambda_service.ports import Destinations, FunctionDirectory, Invoker
 from helpers.moto_seam.state import MotoState
@@ -68,7 +71,7 @@ class StreamPollers:
         latest = (mapping.starting_position or "TRIM_HORIZON") != "TRIM_HORIZON"
         self._positions[mapping.uuid] = length if latest and length is not None else 0
         self.stats[mapping.uuid] = {"batches": 0, "records": 0, "retries": 0, "to_destination": 0,
-                                    "iterator_age_s": 0.0}
+                                    "throttles": 0, "iterator_age_s": 0.0}
 
     def _poll(self, mapping_uuid: str, index: int) -> None:
         position = self._positions.pop(mapping_uuid, 0)
@@ -103,7 +106,12 @@ class StreamPollers:
             if current is None:
                 return consumed
             mapping = current
-            outcome = self._invoke(mapping, batch)
+            try:
+                outcome = self._invoke(mapping, batch)
+            except Throttled:  # the batch is tried again and the shard waits; a throttle is not an attempt
+                stats["throttles"] += 1
+                time.sleep(RETRY_DELAY_S / self._clock.time_scale)
+                continue
             attempts += 1
             stats["batches"] += 1
             if outcome.error_type is None:
@@ -139,7 +147,7 @@ class StreamPollers:
         table_arn, _ = self._state.stream_names(stream_arn)
         event = {"Records": [lambda_record(record, table_arn, stream_arn) for record in batch]}
         return self._invoker.invoke(function, InvocationRequest(new_request_id(), json.dumps(event).encode(),
-                                                                mapping.function_arn))
+                                                                mapping.function_arn), source="stream")
 
     def _to_destination(self, mapping: MappingView, batch: list[StreamRecord], attempts: int,
                         condition: str) -> None:

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from helpers.clock import WorkbookClock
+from helpers.lambda_service.concurrency import ConcurrencyLedger
 from helpers.lambda_service.engine import LambdaEngine
 from helpers.lambda_service.functions import FunctionVersion
+from helpers.lambda_service.telemetry import Telemetry
 from helpers.runtime import log_lines
 from helpers.runtime.spec import FunctionSpec, InvocationOutcome, InvocationRequest
 
@@ -99,8 +101,9 @@ def clock():
 @pytest.fixture
 def pools(clock):
     recorder = Recorder()
-    engine = LambdaEngine(environments=recorder.environment, specs=recorder.spec, logs=recorder, clock=clock,
-                          idle_timeout_s=600)
+    ledger = ConcurrencyLedger(clock, Telemetry(), lambda account, region: {})
+    engine = LambdaEngine(environments=recorder.environment, specs=recorder.spec, logs=recorder,
+                          concurrency=ledger, clock=clock, idle_timeout_s=600)
     yield engine, recorder
     engine.shutdown()
 
