@@ -57,3 +57,25 @@ SQS_DEFAULT_BATCH_SIZE = 10
 SQS_MAX_BATCH_WITHOUT_WINDOW = 10
 SQS_DEFAULT_POLLERS = 5  # Lambda starts with five pollers per queue
 STREAM_DEFAULT_BATCH_SIZE = 100
+
+# ---------------------------------------------------------------------------------------------- prices (§3)
+# us-east-1, USD, as read on lambda-facts §3 [PRICE][PL] (AWS's pricing page and its Price List offer file) on the
+# CHECKED date. Architectures are named as the Lambda API names them ("x86_64", "arm64").
+PRICE_PER_REQUEST = 0.20 / 1_000_000  # $0.20 per million requests, both architectures
+#: on-demand duration, $ per GB-second, tiered by the account's monthly GB-s per Region and architecture:
+#: (GB-s up to which the tier runs, counted from the month's first, price); the last tier has no end
+DURATION_TIERS = {
+    "x86_64": ((6e9, 0.0000166667), (15e9, 0.000015), (float("inf"), 0.0000133334)),
+    "arm64": ((7.5e9, 0.0000133334), (18.75e9, 0.0000120001), (float("inf"), 0.0000106667)),
+}
+INIT_BILLED_SINCE = "2025-08-01"  # INIT billed for on-demand zip functions on managed runtimes from this day
+PROVISIONED_PRICE_GB_S = {"x86_64": 0.0000041667, "arm64": 0.0000033334}  # while enabled
+PROVISIONED_DURATION_PRICE_GB_S = {"x86_64": 0.0000097222, "arm64": 0.0000077778}  # invocations it serves
+PROVISIONED_BILLING_STEP_S = 300  # enabled time is rounded up to 5 minutes
+FREE_TIER_REQUESTS = 1_000_000  # a month, x86 and Arm together; not for functions with provisioned concurrency
+FREE_TIER_GB_S = 400_000
+EPHEMERAL_FREE_MB = 512  # /tmp up to 512 MB is included
+EPHEMERAL_PRICE_GB_S = 0.0000000309  # per GB-s of /tmp above 512 MB
+SNAPSTART_CACHE_PRICE_GB_S = 0.0000015046  # Python and .NET (Java's is free): per GB-s of the cached snapshot
+SNAPSTART_CACHE_MINIMUM_S = 3 * 3600  # 3 hours per published version, then per millisecond
+SNAPSTART_RESTORE_PRICE_GB = 0.0001397998  # per GB of memory restored

@@ -14,7 +14,7 @@ HELPERS = Path(__file__).resolve().parents[2] / "helpers"
 #: Lowest first. A module may import its own layer and the layers below it.
 LAYERS = [
     {"arns", "aws_facts", "clock", "guard", "guard_proxy", "schedule"},
-    {"event_sources", "runtime"},
+    {"event_sources", "runtime", "simulate"},
     {"lambda_service"},
     {"moto_seam"},
     {"triggers"},
