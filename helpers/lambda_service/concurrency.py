@@ -14,8 +14,11 @@ The rules (``../shared/reference/lambda-facts.md`` §1 and §6, AWS's pages on c
 * Past any of these, the invocation is **throttled** (429 ``TooManyRequestsException`` with a ``Reason``); a
   throttled invocation never starts an environment.
 
-Every admission, release and throttle is published on the telemetry stream. Provisioned concurrency is accounted
-by ``provisioned.py`` (the environments it keeps count against the same pools).
+* **Provisioned concurrency** P claims part of the pools as long as it is configured: from the function's
+  reservation (on-demand executions may then use R − P), or else from the unreserved pool. An execution on a
+  provisioned environment is never throttled: its concurrency is already claimed.
+
+Every admission, release and throttle is published on the telemetry stream.
 """
 
 from __future__ import annotations
@@ -57,13 +60,16 @@ class Lease:
     function: FunctionVersion
     source: str
     unreserved: bool  # counted in the unreserved pool (the function has no reservation)
+    provisioned: bool = False  # runs on a provisioned environment (claimed concurrency)
     released: bool = False
 
 
 @dataclass
 class _Account:
-    in_flight: Counter[str] = field(default_factory=Counter)  # function ARN -> executions now
-    unreserved_in_flight: int = 0
+    in_flight: Counter[str] = field(default_factory=Counter)  # function ARN -> executions now (all of them)
+    on_demand: Counter[str] = field(default_factory=Counter)  # function ARN -> executions not on provisioned ones
+    unreserved_in_flight: int = 0  # on-demand executions of functions without a reservation
+    provisioned: Counter[str] = field(default_factory=Counter)  # function ARN -> provisioned concurrency claimed
 
 
 @dataclass
@@ -98,6 +104,40 @@ class ConcurrencyLedger:
         """The quota less every reservation: what functions without one share."""
         return self.account_limit - sum(self._reservations(account_id, region).values())
 
+    def _unreserved_for_on_demand(self, account: _Account, reservations: Mapping[str, int], account_id: str,
+                                  region: str) -> int:
+        """The unreserved pool less what provisioned concurrency of functions without a reservation claims."""
+        claimed = sum(count for arn, count in account.provisioned.items() if arn not in reservations)
+        return self.account_limit - sum(reservations.values()) - claimed
+
+    def check_provisioned(self, function: FunctionVersion, requested: int, already: int = 0) -> None:
+        """Refuse provisioned concurrency the function's reservation or the account cannot hold (AWS's errors;
+        the two messages are from memory, not re-verified). ``already`` is what this same config claims now."""
+        with self._lock:
+            account = self._accounts.setdefault((function.account_id, function.region), _Account())
+            others = account.provisioned[function.function_arn] - already
+            if function.reserved_concurrency is not None:
+                if others + requested > function.reserved_concurrency:
+                    raise InvalidParameterValueException(
+                        "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution "
+                        "for function")
+                return
+            reservations = self._reservations(function.account_id, function.region)
+            free = self._unreserved_for_on_demand(account, reservations, function.account_id, function.region) \
+                + already - self.minimum_unreserved
+            if requested > free:
+                raise InvalidParameterValueException(
+                    f"Specified ConcurrentExecutions for function is greater than account's unreserved concurrency "
+                    f"[{max(free, 0)}].")
+
+    def claim_provisioned(self, function: FunctionVersion, count: int) -> None:
+        """Provisioned concurrency of ``function`` changed by ``count`` (allocated: positive; removed: negative)."""
+        with self._lock:
+            account = self._accounts.setdefault((function.account_id, function.region), _Account())
+            account.provisioned[function.function_arn] += count
+            if account.provisioned[function.function_arn] <= 0:
+                del account.provisioned[function.function_arn]
+
     def check_reservation(self, account_id: str, region: str, function_arn: str, reserved: int) -> None:
         """Refuse a reservation that would leave less than the minimum unreserved, with AWS's error."""
         others = {arn: value for arn, value in self._reservations(account_id, region).items() if arn != function_arn}
@@ -108,22 +148,27 @@ class ConcurrencyLedger:
 
     # ------------------------------------------------------------------ admission
 
-    def admit(self, function: FunctionVersion, source: str) -> Lease:
-        """Count one more execution of ``function``, or raise ``Throttled`` (and publish the throttle)."""
+    def admit(self, function: FunctionVersion, source: str, *, provisioned: bool = False) -> Lease:
+        """Count one more execution of ``function``, or raise ``Throttled`` (and publish the throttle). An execution
+        on a provisioned environment is always admitted: its concurrency is claimed already."""
         reserved = function.reserved_concurrency
+        arn = function.function_arn
         with self._lock:
             account = self._accounts.setdefault((function.account_id, function.region), _Account())
-            in_flight = account.in_flight[function.function_arn]
-            if reserved is not None and in_flight >= reserved:
-                self._publish_throttle(function, RESERVED_LIMIT, source)
-                raise Throttled(RESERVED_LIMIT)
-            if reserved is None and account.unreserved_in_flight >= self.unreserved_limit(function.account_id,
-                                                                                         function.region):
-                self._publish_throttle(function, ACCOUNT_LIMIT, source)
-                raise Throttled(ACCOUNT_LIMIT)
-            account.in_flight[function.function_arn] += 1
-            account.unreserved_in_flight += reserved is None
-            lease = Lease(function, source, reserved is None)
+            if not provisioned:
+                if reserved is not None and account.on_demand[arn] >= reserved - account.provisioned[arn]:
+                    self._publish_throttle(function, RESERVED_LIMIT, source)
+                    raise Throttled(RESERVED_LIMIT)
+                if reserved is None:
+                    reservations = self._reservations(function.account_id, function.region)
+                    if account.unreserved_in_flight >= self._unreserved_for_on_demand(
+                            account, reservations, function.account_id, function.region):
+                        self._publish_throttle(function, ACCOUNT_LIMIT, source)
+                        raise Throttled(ACCOUNT_LIMIT)
+                account.on_demand[arn] += 1
+                account.unreserved_in_flight += reserved is None
+            account.in_flight[arn] += 1
+            lease = Lease(function, source, reserved is None and not provisioned, provisioned)
             self._publish_concurrency(function, account)
         return lease
 
@@ -154,9 +199,11 @@ class ConcurrencyLedger:
             lease.released = True
             function = lease.function
             account = self._accounts[(function.account_id, function.region)]
-            account.in_flight[function.function_arn] -= 1
-            if account.in_flight[function.function_arn] <= 0:
-                del account.in_flight[function.function_arn]
+            counters = (account.in_flight,) if lease.provisioned else (account.in_flight, account.on_demand)
+            for counter in counters:
+                counter[function.function_arn] -= 1
+                if counter[function.function_arn] <= 0:
+                    del counter[function.function_arn]
             account.unreserved_in_flight -= lease.unreserved
             self._publish_concurrency(function, account)
 

@@ -6,6 +6,9 @@
 * Idle environments are reclaimed after ``idle_timeout_s`` of workbook time. AWS does not publish this figure;
   observers have seen 5 to 60 minutes (``../shared/reference/lambda-facts.md`` §4). The workbook uses 10 minutes.
 * Every invocation's log lines go to CloudWatch Logs: group ``/aws/lambda/<name>``, one stream per environment.
+* An invocation through an alias or version with provisioned concurrency takes one of its ready environments
+  first (``provisioned.py``); only when all are busy does it spill over to these pools.
+* Every invocation that ran is published on the telemetry stream with its figures (for metrics and the bill).
 
 Environments come from an injected factory, so the pool logic can be tested without processes.
 """
@@ -17,13 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from helpers import aws_facts
+from helpers import arns, aws_facts
 from helpers.clock import WorkbookClock
 from helpers.runtime.spec import FunctionSpec, InitOutcome, InvocationOutcome, InvocationRequest
 
 from .concurrency import ConcurrencyLedger, Lease
 from .functions import FunctionVersion
 from .ports import LogSink
+from .telemetry import INVOCATION, Telemetry, TelemetryEvent
 
 DEFAULT_IDLE_TIMEOUT_S = aws_facts.IDLE_RECLAIM_S
 
@@ -53,6 +57,16 @@ EnvironmentFactory = Callable[[FunctionSpec], Environment]
 SpecFactory = Callable[[FunctionVersion], FunctionSpec]
 
 
+class ProvisionedPool(Protocol):
+    """Environments kept ready by provisioned concurrency (``provisioned.ProvisionedConcurrency``)."""
+
+    def take(self, function: FunctionVersion, qualifier: str | None) -> Environment | None: ...
+
+    def give_back(self, env: Environment) -> None: ...
+
+    def environments(self) -> list[tuple[Environment, bool]]: ...
+
+
 @dataclass(frozen=True)
 class EnvironmentInfo:
     """A snapshot of one execution environment, for notebooks and tests."""
@@ -65,13 +79,15 @@ class EnvironmentInfo:
     invocations: int
     idle_s: float
     log_stream_name: str
+    provisioned: bool = False  # kept ready by provisioned concurrency
 
 
 class LambdaEngine:
     """Runs invocations in pools of execution environments; owns every environment it starts."""
 
     def __init__(self, *, environments: EnvironmentFactory, specs: SpecFactory, logs: LogSink,
-                 concurrency: ConcurrencyLedger, clock: WorkbookClock,
+                 concurrency: ConcurrencyLedger, clock: WorkbookClock, telemetry: Telemetry,
+                 provisioned: ProvisionedPool | None = None,
                  idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S) -> None:
         self.clock = clock
         self.idle_timeout_s = idle_timeout_s
@@ -79,6 +95,8 @@ class LambdaEngine:
         self._spec_for = specs
         self._logs = logs
         self._concurrency = concurrency
+        self._telemetry = telemetry
+        self._provisioned = provisioned
         self._pools: dict[tuple[str, str], list[Environment]] = {}
         self._busy: set[str] = set()
         self._fingerprints: dict[tuple[str, str], str] = {}
@@ -94,16 +112,25 @@ class LambdaEngine:
         """Run one invocation of this function version to its end and log it to CloudWatch Logs; ``Throttled`` if
         Lambda's concurrency rules refuse it (``source`` names who invoked: sync, async, sqs, stream, http)."""
         spec = self._spec_for(function)
-        lease = self._concurrency.admit(function, source)
+        env = self._provisioned.take(function, _qualifier(request)) if self._provisioned is not None else None
+        lease = self._concurrency.admit(function, source, provisioned=env is not None)
         try:
-            env = self._acquire(spec, lease)
+            if env is None:
+                env, give_back = self._acquire(spec, lease), self._release
+            else:
+                give_back = self._provisioned.give_back  # type: ignore[union-attr]
             try:
                 outcome = env.invoke(request)
             finally:
-                self._release(env)
+                give_back(env)
         finally:
             self._concurrency.release(lease)
         self._write_logs(spec, outcome.log_stream_name, outcome.log_events)
+        report = outcome.report
+        self._telemetry.publish(TelemetryEvent(
+            self.clock.now(), INVOCATION, function.function_name, function.version, source=source,
+            duration_ms=report.duration_ms, billed_ms=report.billed_duration_ms, memory_mb=report.memory_size_mb,
+            init_ms=report.init_duration_ms, provisioned=lease.provisioned, error=outcome.error_type is not None))
         return outcome
 
     def _write_logs(self, spec: FunctionSpec, stream: str, lines: list[str]) -> None:
@@ -196,9 +223,14 @@ class LambdaEngine:
         """Every live environment, warm or busy."""
         now = self.clock.now()
         with self._lock:
-            return [EnvironmentInfo(env.id, env.spec.function_name, env.spec.version, env.pid, env.id in self._busy,
-                                    env.invocations, now - self._last_used.get(env.id, now), env.log_stream_name)
-                    for pool in self._pools.values() for env in pool if not env.dead]
+            on_demand = [EnvironmentInfo(env.id, env.spec.function_name, env.spec.version, env.pid,
+                                         env.id in self._busy, env.invocations, now - self._last_used.get(env.id, now),
+                                         env.log_stream_name)
+                         for pool in self._pools.values() for env in pool if not env.dead]
+        provisioned = self._provisioned.environments() if self._provisioned is not None else []
+        return on_demand + [EnvironmentInfo(env.id, env.spec.function_name, env.spec.version, env.pid, busy,
+                                            env.invocations, 0.0, env.log_stream_name, provisioned=True)
+                            for env, busy in provisioned if not env.dead]
 
     # ------------------------------------------------------------------ stop
 
@@ -211,3 +243,8 @@ class LambdaEngine:
             self._last_used.clear()
         for env in envs:
             env.shutdown()
+
+
+def _qualifier(request: InvocationRequest) -> str | None:
+    """The alias or version an invocation named (None for an unqualified ARN, that is $LATEST)."""
+    return arns.split_qualifier(request.invoked_function_arn)[1]

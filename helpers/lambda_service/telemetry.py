@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 THROTTLE = "throttle"
 CONCURRENCY = "concurrency"
+INVOCATION = "invocation"  # one that ran: its figures, and whether it ran on a provisioned environment
+PROVISIONED = "provisioned"  # a provisioned concurrency config changed: ``reason`` its status, ``value`` available
 WAIT = "wait"  # the laptop's cap on live environments made an invocation wait
 MAX_EVENTS = 200_000
 
@@ -25,7 +27,8 @@ MAX_EVENTS = 200_000
 class TelemetryEvent:
     """One thing that happened. For ``concurrency``, ``value`` is the function's concurrent executions after the
     change and ``unreserved`` the account's unreserved executions in use; for ``throttle``, ``reason`` is AWS's
-    Reason and ``source`` who was throttled (sync, async, sqs, stream, http)."""
+    Reason and ``source`` who was throttled (sync, async, sqs, stream, http); for ``invocation``, the REPORT's
+    figures, ``provisioned`` (ran on a provisioned environment, billed at those rates) and ``error``."""
 
     time: float
     kind: str
@@ -35,6 +38,12 @@ class TelemetryEvent:
     value: int = 0
     unreserved: int = 0
     source: str = ""
+    duration_ms: float = 0.0
+    billed_ms: int = 0
+    memory_mb: int = 0
+    init_ms: float | None = None
+    provisioned: bool = False
+    error: bool = False
 
 
 class Telemetry:

@@ -25,6 +25,7 @@ from helpers import aws_facts, guard
 from helpers.clock import WorkbookClock
 from helpers.lambda_service.concurrency import ConcurrencyLedger
 from helpers.lambda_service.engine import LambdaEngine
+from helpers.lambda_service.provisioned import ProvisionedConcurrency
 from helpers.lambda_service.telemetry import Telemetry
 from helpers.runtime.launch import Launcher
 
@@ -71,6 +72,12 @@ class LocalCloud:
         return self.parts.telemetry
 
     @property
+    def provisioned(self) -> ProvisionedConcurrency:
+        """Provisioned concurrency configs and their environments (``allocation_delay_s``: how long a new config
+        stays IN_PROGRESS, 60 workbook seconds unless set)."""
+        return self.parts.provisioned
+
+    @property
     def engine(self) -> LambdaEngine:
         """The pools of execution environments (``environments()``, ``reclaim_idle()``, ``idle_timeout_s``)."""
         return self.parts.engine
@@ -110,12 +117,15 @@ def current() -> LocalCloud | None:
 
 def start(port: int = 0, *, region: str = DEFAULT_REGION, idle_timeout_s: float | None = None,
           time_scale: float = 1.0, account_concurrency: int = aws_facts.ACCOUNT_CONCURRENCY,
-          scaling_rate: int = aws_facts.SCALING_RATE_ENVIRONMENTS) -> LocalCloud:
+          scaling_rate: int = aws_facts.SCALING_RATE_ENVIRONMENTS,
+          provisioned_delay_s: float = aws_facts.PROVISIONED_ALLOCATION_DELAY_S) -> LocalCloud:
     """Start the local AWS on 127.0.0.1 (a free port by default), or return the one already running.
 
     ``time_scale`` runs the workbook clock faster: workbook seconds per real second. ``account_concurrency`` is the
     account's concurrency quota (AWS's default 1,000; new accounts start lower); ``scaling_rate`` how many new
-    environments each function may start every 10 seconds (AWS: 1,000). A reset keeps them."""
+    environments each function may start every 10 seconds (AWS: 1,000); ``provisioned_delay_s`` how long a
+    provisioned concurrency config stays IN_PROGRESS before its environments start (AWS: "a minute or two"; 60
+    workbook seconds here). A reset keeps them."""
     global _current
     with _lock:
         if _current is not None:
@@ -129,7 +139,7 @@ def start(port: int = 0, *, region: str = DEFAULT_REGION, idle_timeout_s: float 
         saved = environ.point_boto3_at(endpoint, region)
         launcher = Launcher()
         settings = CloudSettings(aws_facts.IDLE_RECLAIM_S if idle_timeout_s is None else idle_timeout_s, time_scale,
-                                 account_concurrency, scaling_rate)
+                                 account_concurrency, scaling_rate, provisioned_delay_s)
         _current = LocalCloud(endpoint, bound_port, region, server, saved, launcher, settings,
                               _build(endpoint, launcher, settings))
         return _current
@@ -166,7 +176,7 @@ def reset() -> None:
         old.stop()
         moto_seam.empty_every_service()
         cloud.settings = CloudSettings(old.engine.idle_timeout_s, old.clock.time_scale, old.concurrency.account_limit,
-                                       old.concurrency.scaling_rate)
+                                       old.concurrency.scaling_rate, old.provisioned.allocation_delay_s)
         cloud.parts = _build(cloud.endpoint_url, cloud.launcher, cloud.settings)
 
 

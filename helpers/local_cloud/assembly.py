@@ -3,6 +3,8 @@
     guard proxy ── refuses whatever a handler's own programs try to reach outside this machine
     clock ── the workbook clock, for everything that waits
     state ── the one reader of moto (functions, layers, logs, queues, streams, rules, APIs)
+    concurrency ── the account's quota, reservations and scaling rate; telemetry, what happened
+    provisioned ── environments initialised ahead of requests for aliases and versions that ask for them
     engine ── pools of execution environments (made by a factory, with the launcher and settings)
     queue ── Lambda's asynchronous queue, sending to destinations
     invoke API ── Invoke, for boto3 and ``helpers.invoke``
@@ -29,6 +31,7 @@ from helpers.lambda_service.concurrency import ConcurrencyLedger
 from helpers.lambda_service.destinations import BotoDestinations
 from helpers.lambda_service.engine import LambdaEngine
 from helpers.lambda_service.invoke_api import InvokeAPI
+from helpers.lambda_service.provisioned import ProvisionedConcurrency
 from helpers.lambda_service.specs import SpecBuilder
 from helpers.lambda_service.telemetry import Telemetry
 from helpers.moto_seam import MotoState, Seam
@@ -51,6 +54,7 @@ class CloudParts:
     state: MotoState
     telemetry: Telemetry
     concurrency: ConcurrencyLedger
+    provisioned: ProvisionedConcurrency
     engine: LambdaEngine
     queue: AsyncInvocations
     invoke_api: InvokeAPI
@@ -65,6 +69,7 @@ class CloudParts:
             trigger.stop()
         self.queue.stop()
         self.engine.shutdown()
+        self.provisioned.shutdown()
         self.guard_proxy.stop()
         self.clock.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -78,6 +83,7 @@ class CloudSettings:
     time_scale: float
     account_concurrency: int
     scaling_rate: int  # new environments per function every 10 seconds
+    provisioned_delay_s: float  # workbook seconds before a provisioned concurrency config is allocated
 
 
 def build(*, workdir: Path, endpoint_url: str, credentials: Mapping[str, str], launcher: Launcher,
@@ -95,8 +101,13 @@ def build(*, workdir: Path, endpoint_url: str, credentials: Mapping[str, str], l
     def new_environment(spec: FunctionSpec) -> ExecutionEnvironment:
         return ExecutionEnvironment(spec, environment_settings)
 
-    engine = LambdaEngine(environments=new_environment, specs=SpecBuilder(CodeStore(workdir / "code"), state),
-                          logs=state, concurrency=concurrency, clock=clock, idle_timeout_s=settings.idle_timeout_s)
+    specs = SpecBuilder(CodeStore(workdir / "code"), state)
+    provisioned = ProvisionedConcurrency(environments=new_environment, specs=specs, logs=state,
+                                         concurrency=concurrency, clock=clock, telemetry=telemetry,
+                                         allocation_delay_s=settings.provisioned_delay_s)
+    engine = LambdaEngine(environments=new_environment, specs=specs, logs=state, concurrency=concurrency,
+                          clock=clock, telemetry=telemetry, provisioned=provisioned,
+                          idle_timeout_s=settings.idle_timeout_s)
     destinations = BotoDestinations(endpoint_url, credentials)
     queue = AsyncInvocations(engine, state, destinations, clock)
     invoke_api = InvokeAPI(state, engine, queue)
@@ -107,6 +118,6 @@ def build(*, workdir: Path, endpoint_url: str, credentials: Mapping[str, str], l
     stream_pollers = StreamPollers(state, state, engine, clock, destinations)
     moto_seam.install(Seam(state=state, invoke_api=invoke_api, engine=engine, queue=queue, clock=clock,
                            addresses=front_door, schedules=scheduler, rule_targets=lambda_targets,
-                           concurrency=concurrency, registry=moto_seam.REGISTRY))
-    return CloudParts(workdir, guard_proxy, clock, state, telemetry, concurrency, engine, queue, invoke_api,
+                           concurrency=concurrency, provisioned=provisioned, registry=moto_seam.REGISTRY))
+    return CloudParts(workdir, guard_proxy, clock, state, telemetry, concurrency, provisioned, engine, queue, invoke_api,
                       front_door, scheduler, sqs_pollers, stream_pollers)

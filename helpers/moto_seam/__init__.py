@@ -12,6 +12,7 @@ this package touches moto, but for ``lambda_service/errors.py``, which names mot
     lambda_functions    functions, versions, layers, permissions, URLs: AWS's validation and rules
     lambda_mappings     event source mappings: Lambda's checks, and off moto's inline path
     lambda_concurrency  reservations against the account's quota; GetAccountSettings
+    lambda_provisioned  provisioned concurrency configs (moto has none); aliases that move
     s3, sns, events     notifications, subscriptions and rules that deliver to Lambda
     sqs, dynamodb       queues that stay fast when deep; stream records on the workbook clock
     apigateway          HTTP APIs on the front door, and quick-create
@@ -22,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import (apigateway, dynamodb, events, lambda_concurrency, lambda_functions,  # noqa: F401
-               lambda_invoke, lambda_mappings, s3, sns, sqs)
+               lambda_invoke, lambda_mappings, lambda_provisioned, s3, sns, sqs)
 from .parts import Seam
 from .registry import REGISTRY, Patch
 from .state import MotoState

@@ -80,6 +80,7 @@ def delete_function(seam: Seam, backend: LambdaBackend, function_name: str, qual
     arn = arns.unqualified(backend.get_function(name).function_arn)
     seam.original(LambdaBackend, "delete_function")(backend, function_name, qualifier)
     seam.engine.retire(arn, version)
+    seam.provisioned.forget(arn, version)
 
 
 @REGISTRY.method(LambdaBackend, "publish_layer_version")

@@ -10,8 +10,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from helpers.lambda_service.functions import FunctionVersion
 from helpers.lambda_service.invoke_api import InvokeAPI
 from helpers.lambda_service.ports import AsyncSubmitter, Invoker
+from helpers.lambda_service.provisioned import ProvisionedConfig
 
 from .registry import PatchRegistry
 from .state import MotoState
@@ -46,6 +48,22 @@ class ConcurrencyRules(Protocol):
     def check_reservation(self, account_id: str, region: str, function_arn: str, reserved: int) -> None: ...
 
 
+class ProvisionedConfigs(Protocol):
+    """Provisioned concurrency configs (``lambda_service/provisioned.py``)."""
+
+    def put(self, function: FunctionVersion, qualifier: str, requested: int) -> ProvisionedConfig: ...
+
+    def get(self, function_arn: str, qualifier: str) -> ProvisionedConfig | None: ...
+
+    def configs(self, function_arn: str) -> list[ProvisionedConfig]: ...
+
+    def delete(self, function_arn: str, qualifier: str) -> bool: ...
+
+    def alias_moved(self, function: FunctionVersion, alias: str) -> None: ...
+
+    def forget(self, function_arn: str, version: str | None = None) -> None: ...
+
+
 class ScheduleListener(Protocol):
     def rule_created(self, rule_arn: str) -> None: ...
 
@@ -69,6 +87,7 @@ class Seam:
     schedules: ScheduleListener
     rule_targets: RuleTargets
     concurrency: ConcurrencyRules
+    provisioned: ProvisionedConfigs
     registry: PatchRegistry
 
     def original(self, owner: Any, name: str) -> Callable[..., Any]:

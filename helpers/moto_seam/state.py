@@ -99,6 +99,13 @@ class MotoState:
         """The function version a name or ARN (with an optional qualifier) names: ResourceNotFoundException if none."""
         return function_version(lambda_backends[account_id][region].get_function(name, qualifier))
 
+    def aliases(self, name: str, *, account_id: str, region: str) -> dict[str, str]:
+        """Every alias of a function, with the version it points at; ResourceNotFoundException if no function."""
+        backend = lambda_backends[account_id][region]
+        function = backend.get_function(arns.unqualified(name))
+        return {alias.name: str(alias.function_version)
+                for alias in backend.list_aliases(arns.unqualified(function.function_arn))}
+
     def reservations(self, account_id: str, region: str) -> dict[str, int]:
         """Every function's reserved concurrency, by unqualified ARN (functions without one left out)."""
         if region not in dict.get(lambda_backends, account_id, {}):

@@ -8,88 +8,14 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
+from lambda_fakes import ARN, Recorder, request, version
 
 from helpers.clock import WorkbookClock
 from helpers.lambda_service.concurrency import ConcurrencyLedger
 from helpers.lambda_service.engine import LambdaEngine
-from helpers.lambda_service.functions import FunctionVersion
-from helpers.lambda_service.telemetry import Telemetry
-from helpers.runtime import log_lines
-from helpers.runtime.spec import FunctionSpec, InvocationOutcome, InvocationRequest
-
-ARN = "arn:aws:lambda:us-east-1:123456789012:function:fn"
-
-
-@dataclass
-class FakeEnvironment:
-    """An environment that answers at once, or waits for ``release`` when ``hold`` is set."""
-
-    spec: FunctionSpec
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    dead: bool = False
-    invocations: int = 0
-    log_stream_name: str = "stream"
-    exited: bool = False
-    shut_down: bool = False
-    hold: threading.Event | None = None
-    die_in_invoke: bool = False  # as after a timeout or a failed init: unusable once this invocation ends
-    pid: int | None = 1
-
-    def init(self, initialization_type: str = "on-demand"):
-        raise AssertionError("the pools initialise environments through invoke")
-
-    def invoke(self, request: InvocationRequest) -> InvocationOutcome:
-        self.invocations += 1
-        if self.hold is not None:
-            self.hold.wait(5)
-        self.dead = self.die_in_invoke
-        report = log_lines.Report(request.request_id, 1.0, 1, self.spec.memory_mb, 10)
-        return InvocationOutcome(request.request_id, b'"ok"', None, [f"line of {self.id}"], report, 1.0, 0.5,
-                                 self.invocations == 1, self.id, self.log_stream_name)
-
-    def process_exited(self) -> bool:
-        return self.exited
-
-    def shutdown(self) -> None:
-        self.shut_down = True
-        self.dead = True
-
-
-class Recorder:
-    """Stands for the environment factory, the spec builder and CloudWatch Logs."""
-
-    def __init__(self) -> None:
-        self.made: list[FakeEnvironment] = []
-        self.logged: list[tuple[str, str, list[str]]] = []
-        self.hold: threading.Event | None = None
-        self.die_in_invoke = False
-
-    def environment(self, spec: FunctionSpec) -> FakeEnvironment:
-        env = FakeEnvironment(spec, hold=self.hold, die_in_invoke=self.die_in_invoke)
-        self.made.append(env)
-        return env
-
-    @staticmethod
-    def spec(function: FunctionVersion) -> FunctionSpec:
-        return FunctionSpec(**function.settings(), code_dir=Path("/code"), fingerprint=function.code_digest)
-
-    def append(self, *, account_id, region, group, stream, messages) -> None:
-        self.logged.append((group, stream, list(messages)))
-
-
-def version(code: str = "v1", number: str = "$LATEST") -> FunctionVersion:
-    return FunctionVersion("fn", ARN, number, "us-east-1", "123456789012", "python3.12", "app.handler", 128, 3, {},
-                           (), code, b"")
-
-
-def request() -> InvocationRequest:
-    return InvocationRequest(str(uuid.uuid4()), b"{}", ARN)
-
+from helpers.lambda_service.telemetry import INVOCATION, Telemetry
 
 @pytest.fixture
 def clock():
@@ -99,11 +25,16 @@ def clock():
 
 
 @pytest.fixture
-def pools(clock):
+def telemetry():
+    return Telemetry()
+
+
+@pytest.fixture
+def pools(clock, telemetry):
     recorder = Recorder()
-    ledger = ConcurrencyLedger(clock, Telemetry(), lambda account, region: {})
+    ledger = ConcurrencyLedger(clock, telemetry, lambda account, region: {})
     engine = LambdaEngine(environments=recorder.environment, specs=recorder.spec, logs=recorder,
-                          concurrency=ledger, clock=clock, idle_timeout_s=600)
+                          concurrency=ledger, clock=clock, telemetry=telemetry, idle_timeout_s=600)
     yield engine, recorder
     engine.shutdown()
 
@@ -120,6 +51,15 @@ def test_every_invocation_is_logged_to_its_environments_stream(pools):
     engine, recorder = pools
     engine.invoke(version(), request())
     assert recorder.logged == [("/aws/lambda/fn", "stream", [f"line of {recorder.made[0].id}"])]
+
+
+def test_every_invocation_that_ran_is_published_with_its_figures(pools, telemetry):
+    engine, _ = pools
+    engine.invoke(version(), request(), source="sqs")
+    engine.invoke(version(), request())
+    cold, warm = telemetry.events(kind=INVOCATION)
+    assert (cold.function_name, cold.source, cold.init_ms, cold.provisioned) == ("fn", "sqs", 5.0, False)
+    assert (warm.source, warm.init_ms, warm.billed_ms, warm.memory_mb) == ("sync", None, 1, 128)
 
 
 def test_a_busy_environment_makes_the_next_request_start_another(pools):

@@ -50,6 +50,9 @@ EXPECTED_SIGNATURES = {
     (LambdaBackend, "update_function_code"): ["self", "function_name", "qualifier", "body"],
     (LambdaBackend, "publish_version"): ["self", "function_name", "description"],
     (LambdaBackend, "put_function_concurrency"): ["self", "function_name", "reserved_concurrency"],
+    (LambdaBackend, "update_alias"): ["self", "name", "function_name", "function_version", "description",
+                                      "routing_config"],
+    (LambdaBackend, "delete_alias"): ["self", "name", "function_name"],
     (LambdaResponse, "invoke"): ["self"],
     (LambdaResponse, "setup_class"): ["self", "request", "full_url", "headers", "use_raw_body"],
     (LambdaResponse, "_enrich_response"): ["headers", "body"],
@@ -67,7 +70,10 @@ EXPECTED_SIGNATURES = {
     (SQSBackend, "is_message_valid_based_on_retention_period"): ["self", "queue_name", "message"],
 }
 #: Operations moto does not have, which the workbook adds (if moto gains one, the seam must be re-thought).
-ADDED = {(LambdaResponse, "get_account_settings")}
+ADDED = {(LambdaResponse, "get_account_settings"), (LambdaResponse, "put_provisioned_concurrency_config"),
+         (LambdaResponse, "get_provisioned_concurrency_config"),
+         (LambdaResponse, "delete_provisioned_concurrency_config"),
+         (LambdaResponse, "list_provisioned_concurrency_configs")}
 PATCHES = {patch.key: patch for patch in moto_seam.patches()}
 
 
