@@ -44,6 +44,7 @@ class FunctionVersion(FunctionSettings):
     async_settings: AsyncSettings = AsyncSettings()
     dead_letter_target: str | None = None
     policy: Sequence[Mapping[str, Any]] = ()  # the resource-based policy's statements
+    snap_start: bool = False  # a published version with SnapStart on (``snapstart_rules.optimised``)
 
     @property
     def version_arn(self) -> str:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from helpers import arns, aws_facts
 from helpers.runtime.spec import InvocationOutcome, InvocationRequest
 
-from .errors import InvalidParameterValueException, InvalidRequestContentException, RequestTooLargeException
+from .errors import (InvalidParameterValueException, InvalidRequestContentException, RequestTooLargeException,
+                     invoke_error)
 from .ports import AsyncSubmitter, FunctionDirectory, Invoker
 
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
@@ -70,6 +71,9 @@ class InvokeAPI:
             self._queue.submit(function, request)
             return InvokeResult(202, b"", {}, request_id, None, None)
         outcome = self._invoker.invoke(function, request)
+        if outcome.service_error is not None:  # e.g. SnapStart: the snapshot is not ready, or the restore failed
+            error = outcome.service_error
+            raise invoke_error(error.name, error.status, error.message)
         headers = {"X-Amz-Executed-Version": function.version}
         response = outcome.payload
         if outcome.error_type is None and len(response) > aws_facts.RESPONSE_MAX_BYTES:

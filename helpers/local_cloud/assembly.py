@@ -4,6 +4,7 @@
     clock ── the workbook clock, for everything that waits
     state ── the one reader of moto (functions, layers, logs, queues, streams, rules, APIs)
     engine ── pools of execution environments (made by a factory, with the launcher and settings)
+    snapshots ── SnapStart: a template process per published version; its environments are restored from it
     queue ── Lambda's asynchronous queue, sending to destinations
     invoke API ── Invoke, for boto3 and ``helpers.invoke``
     front door, scheduler, SQS and stream pollers ── the triggers
@@ -28,10 +29,13 @@ from helpers.lambda_service.code_store import CodeStore
 from helpers.lambda_service.destinations import BotoDestinations
 from helpers.lambda_service.engine import LambdaEngine
 from helpers.lambda_service.invoke_api import InvokeAPI
+from helpers.lambda_service.snapshots import Snapshots
 from helpers.lambda_service.specs import SpecBuilder
 from helpers.moto_seam import MotoState, Seam
 from helpers.runtime.environment import EnvironmentSettings, ExecutionEnvironment
 from helpers.runtime.launch import Launcher
+from helpers.runtime.restored import RestoredEnvironment
+from helpers.runtime.snapshot import SnapshotTemplate
 from helpers.runtime.spec import FunctionSpec
 from helpers.triggers.eventbridge import LambdaTargets, Scheduler
 from helpers.triggers.http_front_door import FrontDoor
@@ -54,6 +58,7 @@ class CloudParts:
     scheduler: Scheduler
     sqs_pollers: SQSPollers
     stream_pollers: StreamPollers
+    snapshots: Snapshots
 
     def stop(self) -> None:
         """Stop every part: triggers first, then the queue, the environments, the clock; remove the files."""
@@ -61,6 +66,7 @@ class CloudParts:
             trigger.stop()
         self.queue.stop()
         self.engine.shutdown()
+        self.snapshots.stop()
         self.guard_proxy.stop()
         self.clock.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -75,10 +81,15 @@ def build(*, workdir: Path, endpoint_url: str, credentials: Mapping[str, str], l
     settings = EnvironmentSettings(workdir, endpoint_url, launcher, dict(credentials),
                                    guard_environment=guard_proxy.environment)
 
+    specs = SpecBuilder(CodeStore(workdir / "code"), state)
+    snapshots = Snapshots(templates=lambda spec: SnapshotTemplate(spec, settings), specs=specs, logs=state)
+
     def new_environment(spec: FunctionSpec) -> ExecutionEnvironment:
+        if spec.snap_start:  # SnapStart: restored from the version's snapshot
+            return RestoredEnvironment(spec, settings, snapshots.source(spec))
         return ExecutionEnvironment(spec, settings)
 
-    engine = LambdaEngine(environments=new_environment, specs=SpecBuilder(CodeStore(workdir / "code"), state),
+    engine = LambdaEngine(environments=new_environment, specs=specs,
                           logs=state, clock=clock, idle_timeout_s=idle_timeout_s)
     destinations = BotoDestinations(endpoint_url, credentials)
     queue = AsyncInvocations(engine, state, destinations, clock)
@@ -90,6 +101,6 @@ def build(*, workdir: Path, endpoint_url: str, credentials: Mapping[str, str], l
     stream_pollers = StreamPollers(state, state, engine, clock, destinations)
     moto_seam.install(Seam(state=state, invoke_api=invoke_api, engine=engine, queue=queue, clock=clock,
                            addresses=front_door, schedules=scheduler, rule_targets=lambda_targets,
-                           registry=moto_seam.REGISTRY))
+                           registry=moto_seam.REGISTRY, snapshots=snapshots))
     return CloudParts(workdir, guard_proxy, clock, state, engine, queue, invoke_api, front_door, scheduler, sqs_pollers,
-                      stream_pollers)
+                      stream_pollers, snapshots)
