@@ -41,8 +41,11 @@ class RuntimeChannel:
         self.answer: Answer | None = None
         self.restore_next_at: float | None = None  # SnapStart: when the runtime asked restore/next
         self.restore_error: tuple[str, bytes] | None = None
-        # A snapshot's template: its init ends when it asks restore/next (ready for the snapshot), not /next.
+        # A snapshot's template: its init ends when it asks restore/next (ready for the snapshot), not /next;
+        # one that is not kept (it cannot fork) is never answered, so its after-restore hooks never run.
         self.ready_on_restore_next = False
+        self.hold_restore_next = False
+        self._closed = False
 
     def restart(self) -> None:
         """A new runtime process starts: forget what the previous one said."""
@@ -54,11 +57,14 @@ class RuntimeChannel:
             self.disconnected = False
             self.restore_next_at = None
             self.restore_error = None
+            self._closed = False
 
     def close(self) -> None:
-        """The runtime is gone: release a waiting ``/next`` with no event."""
+        """The runtime is gone: release a waiting ``/next`` with no event (and a held ``restore/next``)."""
         with self._changed:
             self._queue.close()
+            self._closed = True
+            self._changed.notify_all()
 
     def send(self, event: NextEvent) -> Answer:
         """Hand ``event`` to the runtime's next ``/next``; its answer will be in the returned ``Answer``."""
@@ -132,6 +138,8 @@ class RuntimeChannel:
             if self.ready_on_restore_next and self.ready_at is None:
                 self.ready_at = self.restore_next_at
             self._changed.notify_all()
+            while self.hold_restore_next and not self._closed:
+                self._changed.wait()
 
     def on_restore_error(self, error_type: str, body: bytes) -> None:
         with self._changed:

@@ -87,6 +87,7 @@ class SnapshotTemplate(ExecutionEnvironment):
         timeout, whichever is higher. Its log lines end with INIT_REPORT. Where it cannot fork, the initialised
         runtime is not kept (each restore will be a fresh init)."""
         limit_s = max(aws_facts.SNAPSTART_INIT_LIMIT_S, float(self.spec.timeout_s))
+        self._channel.hold_restore_next = not self.forks  # not kept: never restored, no after-restore hooks
         outcome = self.init(SNAP_START, limit_s=limit_s)
         if outcome.ready and not self.forks:
             self._kill_process()

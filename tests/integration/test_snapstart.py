@@ -109,7 +109,10 @@ def test_configuration_shows_snapstart_as_aws_does(lambda_client, role_arn, snap
 def test_the_snapshot_is_made_at_publish_and_its_log_says_so(lambda_client, logs_client, snap, cloud):
     name = snap("snapstart_unique_id_fixed.handler")
     pid = template_pid(cloud, name)
-    assert pid is not None and psutil.Process(pid).status() == psutil.STATUS_STOPPED  # a frozen template
+    deadline = time.monotonic() + 5  # a stop signal takes effect when the process is next scheduled
+    while psutil.Process(pid).status() != psutil.STATUS_STOPPED and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert psutil.Process(pid).status() == psutil.STATUS_STOPPED  # a frozen template
     streams = logs_client.describe_log_streams(logGroupName=f"/aws/lambda/{name}")["logStreams"]
     assert len(streams) == 1 and "[1]" in streams[0]["logStreamName"]
     lines = [event["message"] for event in logs_client.get_log_events(
@@ -337,3 +340,48 @@ def test_through_the_command_line_and_nothing_is_left_behind():
             process.send_signal(stop)
             process.wait(20)
         assert gone([child.pid for child in processes], within_s=10), f"left behind after {stop.name}"
+
+
+def test_reset_ends_templates_and_restored_environments(tmp_path):
+    """helpers.reset_local_cloud() in a kernel of its own: nothing of a SnapStart version survives it."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "script.py"
+    script.write_text(textwrap.dedent("""
+        import json, time, boto3, psutil, helpers, helpers.local_cloud
+        cloud = helpers.start_local_cloud()
+        lam = boto3.client("lambda")
+
+        def publish():
+            role = boto3.client("iam").create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+            lam.create_function(FunctionName="ids", Runtime="python3.12", Role=role,
+                                Handler="snapstart_unique_id.handler", Publish=True,
+                                Code={"ZipFile": helpers.package_handler("snapstart_unique_id")},
+                                SnapStart={"ApplyOn": "PublishedVersions"})
+            while lam.get_function_configuration(FunctionName="ids", Qualifier="1")["State"] == "Pending":
+                time.sleep(0.02)
+            copy = json.loads(lam.invoke(FunctionName="ids", Qualifier="1")["Payload"].read())["pid"]
+            return list(helpers.local_cloud.current().parts.snapshots.template_pids().values()) + [copy]
+
+        def alive(pids):
+            return [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
+
+        before = publish()
+        helpers.reset_local_cloud()
+        deadline = time.monotonic() + 5
+        while alive(before) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        after = publish()  # and SnapStart works again in the new local AWS
+        helpers.stop_local_cloud()
+        deadline = time.monotonic() + 5
+        while alive(after) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        print(json.dumps({"before": len(before), "left": alive(before), "after": len(after), "left_after": alive(after)}))
+    """))
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"before": 2, "left": [], "after": 2,
+                                                                 "left_after": []}

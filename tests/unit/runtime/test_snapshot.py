@@ -190,7 +190,9 @@ def test_no_snapshot_yet_is_an_invoke_error_and_nothing_runs(version):
 def test_a_template_that_cannot_fork_means_a_fresh_init_said_so_in_the_log(version):
     template, environment, _ = version(IDS, create=False)
     template.forks = False  # as on Windows, or with a runtime client that is not the workbook's
-    assert template.create().ready and template.pid is None  # the init ran, and was not kept
+    created = template.create()
+    assert created.ready and template.pid is None  # the init ran, and was not kept
+    assert not any("restored" in line for line in created.log_events)  # its after-restore hooks did not run
     outcome = environment().invoke(request())
     payload = json.loads(outcome.payload)
     assert outcome.log_events[0].startswith("RESTORE_START") and outcome.log_events[1] == FRESH_INIT_NOTE
