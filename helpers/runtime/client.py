@@ -503,8 +503,9 @@ def _hook_failure(exc):
     return error
 
 
-def snap_start(api):
-    """SnapStart's phases around the snapshot; returns the Runtime API client of the restored runtime."""
+def snap_start(api, control=None):
+    """SnapStart's phases around the snapshot; returns the Runtime API client of the restored runtime. ``control``:
+    the template's control socket (a file descriptor), when this runtime is to be the version's snapshot."""
     hooks = _runtime_hooks()
     try:
         if hooks is not None:
@@ -512,10 +513,9 @@ def snap_start(api):
     except Exception as exc:  # noqa: BLE001 - any hook failure fails the init
         api.post_init_error(_hook_failure(exc), "Runtime.BeforeSnapshotError")
         os._exit(64)
-    control = os.environ.pop(TEMPLATE_FD_VARIABLE, None)
     api.restore_next()  # a template: "ready for the snapshot"; otherwise answered once restored
     if control is not None:
-        api = serve_restores(int(control), api)  # returns in each restored copy only
+        api = serve_restores(control, api)  # returns in each restored copy only
     try:
         if hooks is not None:
             run_after_restore(hooks)
@@ -707,7 +707,18 @@ def _load_guard(guard_file):
     module.install()
 
 
+def _template_control():
+    """The control socket's descriptor when started as a template (hidden from the function's code and from the
+    programs it starts)."""
+    value = os.environ.pop(TEMPLATE_FD_VARIABLE, None)
+    if value is None:
+        return None
+    os.set_inheritable(int(value), False)
+    return int(value)
+
+
 def main(argv):
+    control = _template_control()
     opt_dir = argv[argv.index("--opt") + 1] if "--opt" in argv else None
     if "--guard" in argv:
         _load_guard(argv[argv.index("--guard") + 1])
@@ -726,7 +737,7 @@ def main(argv):
         sys.stdout.flush()
         os._exit(1)
     if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start":
-        api = snap_start(api)
+        api = snap_start(api, control)
     memory = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "")
     cpu_clock = ModelledCPUClock(int(memory)) if memory.isdigit() else None
     while True:
