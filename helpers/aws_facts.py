@@ -39,6 +39,8 @@ MAX_VCPUS = 6  # at 10,240 MB
 INIT_LIMIT_S = 10.0  # on-demand init phase; past it the init is retried in the invoke phase
 PROVISIONED_ALLOCATION_DELAY_S = 60.0  # a config's environments are started after "a minute or two"
 PROVISIONED_INIT_LIMIT_S = 900.0  # provisioned concurrency and SnapStart: init may run up to 15 minutes
+SNAPSTART_INIT_LIMIT_S = 130.0  # SnapStart's init (with before-snapshot hooks): 130 s or the timeout, the higher
+RESTORE_LIMIT_S = 10.0  # SnapStart's restore: load the runtime and run after-restore hooks within 10 s
 IDLE_RECLAIM_S = 600.0  # the workbook's choice: AWS does not publish it (observed 5 to 60 minutes)
 
 # ---------------------------------------------------------------------------------------------- invoke (§5)

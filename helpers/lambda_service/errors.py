@@ -15,7 +15,7 @@ from moto.core.exceptions import JsonRESTError
 
 __all__ = ["InvalidParameterValueException", "InvalidRequestContentException", "JsonRESTError", "LambdaClientError",
            "RequestTooLargeException", "ResourceConflictException", "ResourceNotFoundException", "ServiceException",
-           "TooManyRequestsException", "ValidationException", "function_not_found"]
+           "TooManyRequestsException", "ValidationException", "function_not_found", "invoke_error"]
 
 
 class _LambdaError(LambdaClientError):
@@ -72,3 +72,16 @@ class TooManyRequestsException(_LambdaError):
 def function_not_found(arn: str) -> JsonRESTError:
     """``Function not found: <arn>``, as GetFunction and Invoke answer for a missing function or version."""
     return UnknownFunctionException(arn)
+
+
+class _InvokeError(_LambdaError):
+    """An error the Invoke API answers in place of the function's answer (e.g. SnapStart's restore failed)."""
+
+    def __init__(self, name: str, status: int, message: str) -> None:
+        self.error, self.code = name, status
+        super().__init__(message)
+
+
+def invoke_error(name: str, status: int, message: str) -> JsonRESTError:
+    """``name`` (HTTP ``status``) with ``message``, as AWS's Invoke answers it."""
+    return _InvokeError(name, status, message)

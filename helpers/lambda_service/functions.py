@@ -45,6 +45,7 @@ class FunctionVersion(FunctionSettings):
     dead_letter_target: str | None = None
     policy: Sequence[Mapping[str, Any]] = ()  # the resource-based policy's statements
     reserved_concurrency: int | None = None  # the function's (all its versions share it); None: unreserved pool
+    snap_start: bool = False  # a published version with SnapStart on (``snapstart_rules.optimised``)
 
     @property
     def version_arn(self) -> str:

@@ -19,7 +19,7 @@ from helpers.runtime.spec import InvocationOutcome, InvocationRequest
 
 from .concurrency import Throttled
 from .errors import (InvalidParameterValueException, InvalidRequestContentException, RequestTooLargeException,
-                     TooManyRequestsException)
+                     TooManyRequestsException, invoke_error)
 from .ports import AsyncSubmitter, FunctionDirectory, Invoker
 
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
@@ -75,6 +75,9 @@ class InvokeAPI:
             outcome = self._invoker.invoke(function, request)
         except Throttled as throttle:
             raise TooManyRequestsException(throttle.reason, throttle.retry_after_s) from None
+        if outcome.service_error is not None:  # e.g. SnapStart: the snapshot is not ready, or the restore failed
+            error = outcome.service_error
+            raise invoke_error(error.name, error.status, error.message)
         headers = {"X-Amz-Executed-Version": function.version}
         response = outcome.payload
         if outcome.error_type is None and len(response) > aws_facts.RESPONSE_MAX_BYTES:

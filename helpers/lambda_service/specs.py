@@ -28,7 +28,7 @@ class SpecBuilder:
         """The spec of this version; the same object while nothing an environment starts with has changed."""
         key = (function.function_arn, function.version)
         identity = (function.code_digest, function.handler, function.runtime, function.memory_mb, function.timeout_s,
-                    tuple(sorted(function.variables.items())), function.layer_arns)
+                    tuple(sorted(function.variables.items())), function.layer_arns, function.snap_start)
         last = self._last.get(key)
         if last is not None and last[0] == identity and last[1].code_dir.is_dir():
             return last[1]
@@ -46,4 +46,4 @@ class SpecBuilder:
                                function.timeout_s, dict(function.variables), list(function.layer_arns)],
                               sort_keys=True, default=str)
         return FunctionSpec(**function.settings(), code_dir=code_dir, opt_dir=opt_dir,
-                            fingerprint=hashlib.sha256(identity.encode()).hexdigest())
+                            fingerprint=hashlib.sha256(identity.encode()).hexdigest(), snap_start=function.snap_start)

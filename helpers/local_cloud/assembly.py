@@ -6,6 +6,7 @@
     concurrency ── the account's quota, reservations and scaling rate; telemetry, what happened
     provisioned ── environments initialised ahead of requests for aliases and versions that ask for them
     engine ── pools of execution environments (made by a factory, with the launcher and settings)
+    snapshots ── SnapStart: a template process per published version; its environments are restored from it
     queue ── Lambda's asynchronous queue, sending to destinations
     invoke API ── Invoke, for boto3 and ``helpers.invoke``
     front door, scheduler, SQS and stream pollers ── the triggers
@@ -32,11 +33,14 @@ from helpers.lambda_service.destinations import BotoDestinations
 from helpers.lambda_service.engine import LambdaEngine
 from helpers.lambda_service.invoke_api import InvokeAPI
 from helpers.lambda_service.provisioned import ProvisionedConcurrency
+from helpers.lambda_service.snapshots import Snapshots
 from helpers.lambda_service.specs import SpecBuilder
 from helpers.lambda_service.telemetry import Telemetry
 from helpers.moto_seam import MotoState, Seam
 from helpers.runtime.environment import EnvironmentSettings, ExecutionEnvironment
 from helpers.runtime.launch import Launcher
+from helpers.runtime.restored import RestoredEnvironment
+from helpers.runtime.snapshot import SnapshotTemplate
 from helpers.runtime.spec import FunctionSpec
 from helpers.triggers.eventbridge import LambdaTargets, Scheduler
 from helpers.triggers.http_front_door import FrontDoor
@@ -62,6 +66,7 @@ class CloudParts:
     scheduler: Scheduler
     sqs_pollers: SQSPollers
     stream_pollers: StreamPollers
+    snapshots: Snapshots
 
     def stop(self) -> None:
         """Stop every part: triggers first, then the queue, the environments, the clock; remove the files."""
@@ -70,6 +75,7 @@ class CloudParts:
         self.queue.stop()
         self.engine.shutdown()
         self.provisioned.shutdown()
+        self.snapshots.stop()
         self.guard_proxy.stop()
         self.clock.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -98,10 +104,15 @@ def build(*, workdir: Path, endpoint_url: str, credentials: Mapping[str, str], l
     environment_settings = EnvironmentSettings(workdir, endpoint_url, launcher, dict(credentials),
                                                guard_environment=guard_proxy.environment)
 
+    specs = SpecBuilder(CodeStore(workdir / "code"), state)
+    snapshots = Snapshots(templates=lambda spec: SnapshotTemplate(spec, environment_settings), specs=specs,
+                          logs=state)
+
     def new_environment(spec: FunctionSpec) -> ExecutionEnvironment:
+        if spec.snap_start:  # SnapStart: restored from the version's snapshot
+            return RestoredEnvironment(spec, environment_settings, snapshots.source(spec))
         return ExecutionEnvironment(spec, environment_settings)
 
-    specs = SpecBuilder(CodeStore(workdir / "code"), state)
     provisioned = ProvisionedConcurrency(environments=new_environment, specs=specs, logs=state,
                                          concurrency=concurrency, clock=clock, telemetry=telemetry,
                                          allocation_delay_s=settings.provisioned_delay_s)
@@ -118,6 +129,7 @@ def build(*, workdir: Path, endpoint_url: str, credentials: Mapping[str, str], l
     stream_pollers = StreamPollers(state, state, engine, clock, destinations)
     moto_seam.install(Seam(state=state, invoke_api=invoke_api, engine=engine, queue=queue, clock=clock,
                            addresses=front_door, schedules=scheduler, rule_targets=lambda_targets,
-                           concurrency=concurrency, provisioned=provisioned, registry=moto_seam.REGISTRY))
+                           concurrency=concurrency, provisioned=provisioned, registry=moto_seam.REGISTRY,
+                           snapshots=snapshots))
     return CloudParts(workdir, guard_proxy, clock, state, telemetry, concurrency, provisioned, engine, queue, invoke_api,
-                      front_door, scheduler, sqs_pollers, stream_pollers)
+                      front_door, scheduler, sqs_pollers, stream_pollers, snapshots)

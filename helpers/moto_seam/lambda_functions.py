@@ -3,6 +3,8 @@
 * ``LambdaBackend.create_function``, ``LambdaFunction.update_configuration`` and ``.update_function_code``: AWS's
   validation first (name, memory, timeout, handler, runtime, variables, the zip, layers), then moto; new code or
   configuration retires the old environments; ``LambdaBackend.delete_function`` stops a deleted function's.
+* SnapStart (``snapstart.py``): validated and kept on create and update, shown with its OptimizationStatus, a
+  published version snapshotted, a deleted one's snapshot ended.
 * ``LambdaBackend.publish_layer_version``: the content must be a zip, as for a function.
 * ``DeadLetterConfig`` is kept (moto drops it) and shown by ``get_configuration``; the event invoke config is
   replaced by Put and merged by Update, as on AWS.
@@ -25,6 +27,8 @@ from helpers import arns
 from helpers.lambda_service import validation
 from helpers.lambda_service.errors import ResourceConflictException, ResourceNotFoundException
 
+from .snapstart import check_snap_start_update, keep_snap_start, show_configuration, snapshot_published
+from .snapstart import create_function as create_with_snap_start
 from .parts import Seam
 from .registry import REGISTRY
 
@@ -41,7 +45,7 @@ def create_function(seam: Seam, backend: LambdaBackend, spec: dict[str, Any]) ->
     validation.check_zip(code)
     validation.check_layers(spec.get("Layers"), _layer_lookup(seam, backend.account_id, backend.region_name),
                             validation.unzipped_size(code))
-    function = seam.original(LambdaBackend, "create_function")(backend, spec)
+    function = create_with_snap_start(seam, backend, spec)  # moto, with SnapStart kept before Publish=True publishes
     if spec.get("DeadLetterConfig"):  # on the stored $LATEST, and on the copy moto returns when Publish=True
         function.dead_letter_config = spec["DeadLetterConfig"]
         backend.get_function(spec["FunctionName"]).dead_letter_config = spec["DeadLetterConfig"]
@@ -56,6 +60,7 @@ def update_configuration(seam: Seam, function: LambdaFunction, config_updates: d
                                 validation.unzipped_size(getattr(function, "code_bytes", b"")))
     if "DeadLetterConfig" in config_updates:  # moto does not keep it; the asynchronous queue needs it
         function.dead_letter_config = config_updates["DeadLetterConfig"] or None
+    keep_snap_start(function, check_snap_start_update(function, config_updates))
     result = seam.original(LambdaFunction, "update_configuration")(function, config_updates)
     seam.engine.retire(arns.unqualified(function.function_arn), str(function.version))
     return result
@@ -81,6 +86,7 @@ def delete_function(seam: Seam, backend: LambdaBackend, function_name: str, qual
     seam.original(LambdaBackend, "delete_function")(backend, function_name, qualifier)
     seam.engine.retire(arn, version)
     seam.provisioned.forget(arn, version)
+    seam.snapshots.discard(arn, version)
 
 
 @REGISTRY.method(LambdaBackend, "publish_layer_version")
@@ -95,6 +101,7 @@ def get_configuration(seam: Seam, function: LambdaFunction, on_create: bool = Fa
     configuration = seam.original(LambdaFunction, "get_configuration")(function, on_create)
     if getattr(function, "dead_letter_config", None):
         configuration["DeadLetterConfig"] = function.dead_letter_config
+    show_configuration(seam, function, configuration)
     return configuration
 
 
@@ -175,4 +182,5 @@ def publish_version(seam: Seam, backend: LambdaBackend, function_name: str, desc
     version = seam.original(LambdaBackend, "publish_version")(backend, function_name, description)
     if version is not None:
         backend.get_function(arns.unqualified(function_name)).code_or_config_updated = False
+    snapshot_published(seam, version)
     return version

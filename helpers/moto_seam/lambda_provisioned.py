@@ -3,7 +3,8 @@
 * A route for ``/2019-09-30/functions/{name}/provisioned-concurrency`` and four ``LambdaResponse`` operations:
   Put (202, ``IN_PROGRESS``), Get, Delete (204) and List, answered from ``lambda_service/provisioned.py``.
 * AWS's errors, checked here where moto's aliases and versions are known: ``$LATEST`` (or an alias of it), an
-  alias or version that does not exist, a count below 1, an alias and the version it points at both configured;
+  alias or version that does not exist, a count below 1, an alias and the version it points at both configured, a
+  version with SnapStart;
   the function's reservation and the account's unreserved concurrency are checked by the concurrency ledger.
 * ``LambdaBackend.update_alias``: moving an alias that has a config reallocates it for the new version;
   ``delete_alias`` deletes its config (``delete_function`` in ``lambda_functions.py`` forgets a version's).
@@ -23,6 +24,7 @@ from helpers import arns
 from helpers.lambda_service.errors import (InvalidParameterValueException, JsonRESTError, ResourceConflictException,
                                            ResourceNotFoundException, ValidationException, function_not_found)
 from helpers.lambda_service.provisioned import ProvisionedConfig
+from helpers.lambda_service.snapstart_rules import refuse_provisioned_concurrency
 
 from .parts import Seam
 from .registry import REGISTRY
@@ -78,6 +80,7 @@ class _Target:
 def put_config(seam: Seam, response: LambdaResponse) -> tuple[int, dict[str, str], str]:
     target = _Target(seam, response, latest_message=UNPUBLISHED)
     requested = _count(json.loads(response.body or "{}").get("ProvisionedConcurrentExecutions"))
+    refuse_provisioned_concurrency(target.function)  # SnapStart and provisioned concurrency do not combine
     if target.is_alias and seam.provisioned.get(target.function_arn, target.version) is not None:
         raise ResourceConflictException(
             "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version")

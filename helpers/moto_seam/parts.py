@@ -14,6 +14,7 @@ from helpers.lambda_service.functions import FunctionVersion
 from helpers.lambda_service.invoke_api import InvokeAPI
 from helpers.lambda_service.ports import AsyncSubmitter, Invoker
 from helpers.lambda_service.provisioned import ProvisionedConfig
+from helpers.lambda_service.snapshots import VersionState
 
 from .registry import PatchRegistry
 from .state import MotoState
@@ -74,6 +75,16 @@ class RuleTargets(Protocol):
     def deliver(self, rule: RuleView, event: Mapping[str, Any]) -> None: ...
 
 
+class SnapshotKeeper(Protocol):
+    """SnapStart's snapshots (``lambda_service/snapshots.py``): made on publish, ended on delete."""
+
+    def published(self, function: FunctionVersion) -> None: ...
+
+    def state(self, function_arn: str, version: str) -> VersionState | None: ...
+
+    def discard(self, function_arn: str, version: str | None = None) -> None: ...
+
+
 @dataclass
 class Seam:
     """Everything the hooks may use, handed over at ``install``."""
@@ -89,6 +100,7 @@ class Seam:
     concurrency: ConcurrencyRules
     provisioned: ProvisionedConfigs
     registry: PatchRegistry
+    snapshots: SnapshotKeeper
 
     def original(self, owner: Any, name: str) -> Callable[..., Any]:
         """moto's own implementation of a patched callable."""

@@ -22,11 +22,14 @@ from moto.sqs.models import sqs_backends
 
 from helpers import aws_facts
 from helpers import arns
+from helpers.lambda_service import snapstart_rules
 from helpers.lambda_service.functions import AsyncSettings, FunctionVersion
 
 from .views import (HttpApiView, IntegrationView, MappingView, RestApiView, RestMethodView, RestResourceView, RouteView,
                     RuleView, SqsMessage, StreamRecord)
 
+#: Where the seam keeps a function's SnapStart ApplyOn on moto's object (moto ignores SnapStart: ``snapstart.py``).
+SNAP_START_ATTRIBUTE = "snap_start_apply_on"
 #: CloudWatch Logs keeps the newest 4 MB of each log stream here (AWS keeps everything until the retention period):
 #: a handler that logs megabytes per invocation cannot fill a laptop's memory over a class day.
 LOG_STREAM_MAX_BYTES = 4 * 1024 * 1024
@@ -56,7 +59,9 @@ def function_version(function: LambdaFunction) -> FunctionVersion:
         code_digest=getattr(function, "code_digest", "") or hashlib.sha256(_code(function)).hexdigest(),
         code=_code(function), async_settings=AsyncSettings.from_config(stored),
         dead_letter_target=(getattr(function, "dead_letter_config", None) or {}).get("TargetArn"),
-        policy=tuple(function.policy.statements), reserved_concurrency=_reserved(function))
+        policy=tuple(function.policy.statements), reserved_concurrency=_reserved(function),
+        snap_start=snapstart_rules.optimised(getattr(function, SNAP_START_ATTRIBUTE, None),
+                                             version=str(function.version), runtime=function.run_time))
 
 
 def _reserved(function: LambdaFunction) -> int | None:

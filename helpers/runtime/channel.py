@@ -1,5 +1,6 @@
 """The platform's side of one runtime's conversation over the Runtime API: has it asked for work (ready), what
-did it answer for the request in flight, did it report an init error or hang up.
+did it answer for the request in flight, did it report an init error or hang up; with SnapStart, when it asked
+``restore/next`` and whether an after-restore hook failed.
 
 The Runtime API server (``runtime_api.py``) calls the ``on_*`` methods from its threads; the environment waits on
 the channel for what it needs to know next.
@@ -38,6 +39,13 @@ class RuntimeChannel:
         self.init_error: tuple[str, bytes] | None = None
         self.disconnected = False
         self.answer: Answer | None = None
+        self.restore_next_at: float | None = None  # SnapStart: when the runtime asked restore/next
+        self.restore_error: tuple[str, bytes] | None = None
+        # A snapshot's template: its init ends when it asks restore/next (ready for the snapshot), not /next;
+        # one that is not kept (it cannot fork) is never answered, so its after-restore hooks never run.
+        self.ready_on_restore_next = False
+        self.hold_restore_next = False
+        self._closed = False
 
     def restart(self) -> None:
         """A new runtime process starts: forget what the previous one said."""
@@ -47,11 +55,16 @@ class RuntimeChannel:
             self.ready_at = None
             self.init_error = None
             self.disconnected = False
+            self.restore_next_at = None
+            self.restore_error = None
+            self._closed = False
 
     def close(self) -> None:
-        """The runtime is gone: release a waiting ``/next`` with no event."""
+        """The runtime is gone: release a waiting ``/next`` with no event (and a held ``restore/next``)."""
         with self._changed:
             self._queue.close()
+            self._closed = True
+            self._changed.notify_all()
 
     def send(self, event: NextEvent) -> Answer:
         """Hand ``event`` to the runtime's next ``/next``; its answer will be in the returned ``Answer``."""
@@ -116,6 +129,21 @@ class RuntimeChannel:
         self._on_init_error()
         with self._changed:
             self.init_error = (error_type, body)
+            self._changed.notify_all()
+
+    def on_restore_next(self) -> None:
+        with self._changed:
+            self.disconnected = False
+            self.restore_next_at = time.perf_counter()
+            if self.ready_on_restore_next and self.ready_at is None:
+                self.ready_at = self.restore_next_at
+            self._changed.notify_all()
+            while self.hold_restore_next and not self._closed:
+                self._changed.wait()
+
+    def on_restore_error(self, error_type: str, body: bytes) -> None:
+        with self._changed:
+            self.restore_error = (error_type, body)
             self._changed.notify_all()
 
     def on_disconnect(self) -> None:

@@ -10,6 +10,14 @@ Lambda Runtime API (``AWS_LAMBDA_RUNTIME_API``):
 3. loop: ``GET /runtime/invocation/next`` -> call ``handler(event, context)`` -> ``POST .../response`` or
    ``POST .../error``.
 
+SnapStart (``AWS_LAMBDA_INITIALIZATION_TYPE=snap-start``), as AWS's runtime does it: after the import, the
+``before_snapshot`` hooks of ``snapshot_restore_py`` run (in reverse order of registration), the runtime asks
+``GET /runtime/restore/next`` (ready for the snapshot), and once restored runs the ``after_restore`` hooks (in order
+of registration) before its first ``/next``. A hook that raises is reported to ``/runtime/init/error``
+(``Runtime.BeforeSnapshotError``, exit 64) or ``/runtime/restore/error`` (``Runtime.AfterRestoreError``, exit 65).
+Started as a *template* (``_LAMBDA_WORKBOOK_TEMPLATE_FD`` names a control socket), the initialised runtime becomes
+the version's snapshot: it waits for restore requests and forks one copy per new environment (``serve_restores``).
+
 It is started as ``python client.py [--opt DIR] [--guard FILE]`` and uses the standard library only, so that a
 cold start costs an interpreter start plus the handler's own imports. Any other runtime client (AWS's
 ``awslambdaric``, a custom runtime's ``bootstrap``) can run in its place against the same Runtime API.
@@ -21,6 +29,9 @@ import socket
 import sys
 import time
 import traceback
+
+TEMPLATE_FD_VARIABLE = "_LAMBDA_WORKBOOK_TEMPLATE_FD"  # helpers/runtime/snapshot.py sets it
+_RSS_UNIT = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
 
 RUNTIME_API_VERSION = "2018-06-01"
 MB_PER_VCPU = 1769  # helpers/aws_facts.py's figure, copied (this file is stdlib-only); tests/unit/test_aws_facts.py checks it
@@ -86,6 +97,20 @@ class RuntimeAPIClient:
     def post_init_error(self, error, error_type):
         self.request("POST", "init/error", _to_json(error).encode("utf-8"),
                      {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error_type})
+
+    def restore_next(self):
+        """SnapStart: ready for the snapshot; returns once this runtime is restored."""
+        self.request("GET", "restore/next")
+
+    def post_restore_error(self, error, error_type):
+        self.request("POST", "restore/error", _to_json(error).encode("utf-8"),
+                     {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error_type})
+
+    def close(self):
+        if self.sock is not None:
+            self.reader.close()
+            self.sock.close()
+            self.sock = self.reader = None
 
 
 # --------------------------------------------------------------------------- errors, as the runtime formats them
@@ -419,25 +444,196 @@ def handle_one(api, handler, marshaller, cpu_clock=None):
     api.post_response(request_id, payload, content_type)
 
 
-def _watch_parent():
-    """Exit when the engine's process is gone, even while a handler is busy (POSIX: the parent pid changes)."""
+def _watch_parent(engine_pid=None):
+    """Exit when the engine's process is gone, even while a handler is busy (POSIX: the parent pid changes; a
+    restored copy, whose parent is its template, watches the engine's pid itself)."""
     import threading
 
     parent = os.getppid()
 
+    def gone():
+        if engine_pid is None:
+            return os.getppid() != parent
+        try:
+            os.kill(engine_pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:  # it exists (not ours to signal)
+            pass
+        return False
+
     def watch():
         while True:
             time.sleep(0.5)
-            if os.getppid() != parent:
+            if gone():
                 os._exit(0)
 
     if os.name == "posix":
         threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+# --------------------------------------------------------------------------- SnapStart: runtime hooks and restores
+
+
+def _runtime_hooks():
+    """AWS's hook registry, if the function's code registered any (``snapshot_restore_py``; never imported here
+    otherwise: importing it costs a function without hooks nothing)."""
+    return sys.modules.get("snapshot_restore_py")
+
+
+def run_before_snapshot(hooks):
+    """The before-snapshot hooks, last registered first."""
+    registered = hooks.get_before_snapshot()
+    while registered:
+        func, args, kwargs = registered.pop()
+        func(*args, **kwargs)
+
+
+def run_after_restore(hooks):
+    """The after-restore hooks, in order of registration."""
+    for func, args, kwargs in hooks.get_after_restore():
+        func(*args, **kwargs)
+
+
+def _hook_failure(exc):
+    """The error document of a failing hook (its own exception type), logged as the runtime logs errors."""
+    error = error_from_exception(exc, "")
+    log_error(error)
+    sys.stdout.flush()
+    return error
+
+
+def snap_start(api, control=None):
+    """SnapStart's phases around the snapshot; returns the Runtime API client of the restored runtime. ``control``:
+    the template's control socket (a file descriptor), when this runtime is to be the version's snapshot."""
+    hooks = _runtime_hooks()
+    try:
+        if hooks is not None:
+            run_before_snapshot(hooks)
+    except Exception as exc:  # noqa: BLE001 - any hook failure fails the init
+        api.post_init_error(_hook_failure(exc), "Runtime.BeforeSnapshotError")
+        os._exit(64)
+    api.restore_next()  # a template: "ready for the snapshot"; otherwise answered once restored
+    if control is not None:
+        api = serve_restores(control, api)  # returns in each restored copy only
+    try:
+        if hooks is not None:
+            run_after_restore(hooks)
+    except Exception as exc:  # noqa: BLE001 - any hook failure fails the restore
+        api.post_restore_error(_hook_failure(exc), "Runtime.AfterRestoreError")
+        os._exit(65)
+    return api
+
+
+def serve_restores(control_fd, api):
+    """The template's loop: on each restore request from the engine, fork a copy of this initialised runtime
+    (copy-on-write) for a new environment; report each copy's pid, and its exit (code and peak memory) when it
+    ends. Exits when the engine closes the control socket. Returns only in a copy, as that copy's Runtime API client.
+
+    A request is one JSON line: {"id", "runtime_api", "output", "variables", "unset", "engine_pid"}."""
+    import select
+    import signal
+
+    control = socket.socket(fileno=control_fd)
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+    pending = b""
+    while True:
+        readable, _, _ = select.select([control, wake_read], [], [], 1.0)
+        if wake_read in readable:
+            os.read(wake_read, 4096)
+        _report_exits(control)
+        if control not in readable:
+            continue
+        data = control.recv(65536)
+        if not data:  # the engine is gone, or the version deleted
+            os._exit(0)
+        pending += data
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            request = json.loads(line)
+            pid = _fork()
+            if pid == 0:
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                for fd in (wake_read, wake_write):
+                    os.close(fd)
+                control.close()
+                return _become_restored(request, api)
+            try:
+                os.setpgid(pid, pid)  # also done by the child: whichever runs first
+            except OSError:
+                pass
+            _send(control, {"restored": request["id"], "pid": pid})
+
+
+def _fork():
+    """os.fork, with this process's output flushed first (or the copy writes it again); a fork copies only this
+    thread, which is what the template means to copy (no warning about other threads)."""
+    import warnings
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    random_state = sys.modules["random"].getstate() if "random" in sys.modules else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0 and random_state is not None:
+        # Python reseeds its global random generator in a forked child; a restored snapshot does not: every
+        # restored environment continues from the snapshot's state (the uniqueness pitfall, as on AWS).
+        sys.modules["random"].setstate(random_state)
+    return pid
+
+
+def _become_restored(request, api):
+    """In the copy: a process group and output of its own, the new environment's variables and Runtime API."""
+    try:
+        os.setpgid(0, 0)
+    except OSError:
+        pass
+    output = os.open(request["output"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    os.close(output)
+    for name in request.get("unset", ()):
+        os.environ.pop(name, None)
+    os.environ.update(request["variables"])
+    if "tempfile" in sys.modules:
+        sys.modules["tempfile"].tempdir = None  # gettempdir() found the template's folder: look again (TMPDIR)
+    _watch_parent(engine_pid=request["engine_pid"])
+    api.close()  # the template's connection: the copy talks to its own environment's Runtime API
+    restored = RuntimeAPIClient(request["runtime_api"])
+    restored.restore_next()  # the restore/next the snapshot was taken in, answered in this environment
+    return restored
+
+
+def _report_exits(control):
+    """Collect every copy that has ended and tell the engine (exit code, and peak memory from the kernel)."""
+    while True:
+        try:
+            pid, status, usage = os.wait4(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if not pid:
+            return
+        _send(control, {"exited": pid, "code": os.waitstatus_to_exitcode(status),
+                        "peak": usage.ru_maxrss * _RSS_UNIT})
+
+
+def _send(control, message):
+    try:
+        control.sendall((json.dumps(message) + "\n").encode())
+    except OSError:
+        os._exit(0)  # the engine is gone
+
+
 # What AWS's Python runtime provides besides the standard library: the AWS SDK and the packages it needs.
 # Anything else a handler imports must come with its zip or a layer, as on AWS.
-RUNTIME_PACKAGES = frozenset({"boto3", "botocore", "jmespath", "s3transfer", "urllib3", "dateutil", "six"})
+# ``snapshot_restore_py`` is AWS's SnapStart runtime hooks library, part of the Python runtimes from python3.12.
+RUNTIME_PACKAGES = frozenset({"boto3", "botocore", "jmespath", "s3transfer", "urllib3", "dateutil", "six",
+                              "snapshot_restore_py"})
 
 
 class _RuntimePackageFinder:
@@ -511,7 +707,18 @@ def _load_guard(guard_file):
     module.install()
 
 
+def _template_control():
+    """The control socket's descriptor when started as a template (hidden from the function's code and from the
+    programs it starts)."""
+    value = os.environ.pop(TEMPLATE_FD_VARIABLE, None)
+    if value is None:
+        return None
+    os.set_inheritable(int(value), False)
+    return int(value)
+
+
 def main(argv):
+    control = _template_control()
     opt_dir = argv[argv.index("--opt") + 1] if "--opt" in argv else None
     if "--guard" in argv:
         _load_guard(argv[argv.index("--guard") + 1])
@@ -529,6 +736,8 @@ def main(argv):
         _report_init_error(api, exc)
         sys.stdout.flush()
         os._exit(1)
+    if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start":
+        api = snap_start(api, control)
     memory = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "")
     cpu_clock = ModelledCPUClock(int(memory)) if memory.isdigit() else None
     while True:

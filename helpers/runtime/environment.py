@@ -14,7 +14,8 @@ Lifecycle, as on AWS (``../shared/reference/lambda-facts.md`` §4), in two publi
 * ``shutdown()``: the process is killed and the environment's directory removed.
 
 The process itself is ``runtime_process.RuntimeProcess``; what it says over the Runtime API is collected by
-``channel.RuntimeChannel``.
+``channel.RuntimeChannel``. SnapStart's two kinds of environment build on this one: a version's snapshot
+(``snapshot.SnapshotTemplate``) and the environments restored from it (``restored.RestoredEnvironment``).
 """
 
 from __future__ import annotations
@@ -95,16 +96,23 @@ class ExecutionEnvironment:
 
     # ------------------------------------------------------------------ the process
 
-    def _start_process(self) -> None:
-        self._channel.restart()
+    def _variables(self) -> dict[str, str]:
+        """The variables this environment's runtime starts with."""
         env = environment_variables(
             self.spec, log_stream_name=self.log_stream_name, runtime_api=self._api.address,
             endpoint_url=self.settings.endpoint_url, tmp_dir=self.tmp_dir, runtime_dir=CLIENT_SCRIPT.parent,
             initialization_type=self.initialization_type, credentials=self.settings.credentials)
         if self.settings.guard_environment is not None:
             env.update(self.settings.guard_environment(env))
+        return env
+
+    def _start_process(self, *, extra_variables: Mapping[str, str] | None = None,
+                       pass_fds: tuple[int, ...] = ()) -> None:
+        self._channel.restart()
+        env = {**self._variables(), **(extra_variables or {})}
         argv = self.settings.launcher.command(self.spec)
-        self._process = RuntimeProcess(argv, cwd=self.spec.code_dir, env=env, output_path=self._output.path)
+        self._process = RuntimeProcess(argv, cwd=self.spec.code_dir, env=env, output_path=self._output.path,
+                                       pass_fds=pass_fds)
         self._probe = self._process.probe
 
     def _kill_process(self) -> int | None:

@@ -48,3 +48,11 @@ def billed_duration_ms(duration_ms: float, init_ms: float | None) -> int:
 def mib(byte_count: int) -> int:
     """Bytes as whole MiB, rounded up, as REPORT prints Max Memory Used."""
     return math.ceil(byte_count / (1024 * 1024))
+
+
+def billed_restore_duration_ms(runtime_ms: float) -> int:
+    """Billed Restore Duration (SnapStart): the time the runtime took to load and run its after-restore hooks, rounded
+    up to 1 ms. AWS bills it as duration, at the function's memory size; restoring the snapshot itself (the rest of
+    Restore Duration) is billed per GB restored instead (``../shared/reference/lambda-facts.md`` §3), which no REPORT
+    line shows."""
+    return max(1, math.ceil(round(runtime_ms * 100) / 100))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,22 +20,32 @@ from typing import IO
 
 POSIX = os.name == "posix"
 _RSS_UNIT = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+#: Can a runtime process be copied (SnapStart's restore)? Windows has no fork.
+CAN_FORK = POSIX and hasattr(os, "fork")
 
 
-def spawn(argv: list[str], *, cwd: Path, env: Mapping[str, str], output: IO[bytes]) -> subprocess.Popen:
-    """Start the runtime in a process group of its own, stdout and stderr to ``output``."""
+def spawn(argv: list[str], *, cwd: Path, env: Mapping[str, str], output: IO[bytes],
+          pass_fds: tuple[int, ...] = ()) -> subprocess.Popen:
+    """Start the runtime in a process group of its own, stdout and stderr to ``output`` (``pass_fds``: descriptors
+    it inherits, POSIX only)."""
     kwargs: dict = {"process_group": 0} if POSIX else {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    if pass_fds:
+        kwargs["pass_fds"] = pass_fds
     return subprocess.Popen(argv, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL, stdout=output,
                             stderr=subprocess.STDOUT, close_fds=True, **kwargs)
+
+
+def control_pair() -> tuple[socket.socket, socket.socket]:
+    """A connected pair of sockets: one end for us, one for a template process to inherit (POSIX)."""
+    ours, theirs = socket.socketpair()
+    theirs.set_inheritable(True)
+    return ours, theirs
 
 
 def kill(process: subprocess.Popen) -> None:
     """Kill the runtime and, on POSIX, every process in its group (SIGKILL / TerminateProcess)."""
     if POSIX:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except OSError:
-            pass
+        kill_group(process.pid)
     if process.poll() is None:
         try:
             process.kill()
@@ -52,11 +63,21 @@ def thaw(process: subprocess.Popen) -> None:
 
 
 def _signal_group(process: subprocess.Popen, name: str) -> None:
+    signal_group(process.pid, name)
+
+
+def signal_group(group: int, name: str) -> None:
+    """Send a signal (by name) to every process of a process group (POSIX; nothing elsewhere)."""
     if POSIX:
         try:
-            os.killpg(process.pid, getattr(signal, name))
+            os.killpg(group, getattr(signal, name))
         except OSError:
             pass
+
+
+def kill_group(group: int) -> None:
+    """SIGKILL every process of a process group (a forked environment: its pid is its group)."""
+    signal_group(group, "SIGKILL")
 
 
 def reap(process: subprocess.Popen, timeout_s: float) -> tuple[int, int]:

@@ -7,6 +7,9 @@ One server per execution environment, on loopback (its ``host:port`` is the envi
     POST /2018-06-01/runtime/invocation/{request_id}/response -> the handler's result
     POST /2018-06-01/runtime/invocation/{request_id}/error    -> a function error
     POST /2018-06-01/runtime/init/error                       -> an init failure
+    GET  /2018-06-01/runtime/restore/next                    -> SnapStart: the runtime is ready for its snapshot
+                                                                (answered once it is restored: here, at once)
+    POST /2018-06-01/runtime/restore/error                   -> SnapStart: an after-restore hook failed
 
 so any runtime client that speaks it (ours, AWS's ``awslambdaric``, a custom ``bootstrap``) can run here.
 The server knows nothing about functions: it hands requests to a ``RuntimeAPIListener`` (the environment).
@@ -49,6 +52,10 @@ class RuntimeAPIListener(Protocol):
 
     def on_init_error(self, error_type: str, body: bytes) -> None: ...
 
+    def on_restore_next(self) -> None: ...
+
+    def on_restore_error(self, error_type: str, body: bytes) -> None: ...
+
     def on_disconnect(self) -> None: ...
 
 
@@ -73,6 +80,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(status, json.dumps({"errorMessage": message, "errorType": error_type}).encode())
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        if self.path == PREFIX + "restore/next":
+            self.server.listener.on_restore_next()
+            return self._reply(200)
         if self.path != PREFIX + "invocation/next":
             return self._error(404, "NotFound", f"No route for GET {self.path}")
         event = self.server.listener.on_next()
@@ -101,6 +111,9 @@ class _Handler(BaseHTTPRequestHandler):
         listener = self.server.listener
         if route == "init/error":
             listener.on_init_error(self._error_type(body), body)
+            return self._reply(202, b'{"status":"OK"}')
+        if route == "restore/error":
+            listener.on_restore_error(self._error_type(body), body)
             return self._reply(202, b'{"status":"OK"}')
         parts = route.split("/")
         if len(parts) == 3 and parts[0] == "invocation" and parts[2] in ("response", "error"):

@@ -20,12 +20,13 @@ _OUTPUT_TRIM_BYTES = 1 << 20
 class RuntimeProcess:
     """A running runtime, started in a process group of its own with stdout and stderr to ``output_path``."""
 
-    def __init__(self, argv: list[str], *, cwd: Path, env: Mapping[str, str], output_path: Path) -> None:
+    def __init__(self, argv: list[str], *, cwd: Path, env: Mapping[str, str], output_path: Path,
+                 pass_fds: tuple[int, ...] = ()) -> None:
         with open(output_path, "ab") as output:
             # A forked child's ru_maxrss starts at this process's own high-water mark: only a figure above the
             # peak read just before the spawn says something about the runtime.
             self._parent_peak_at_spawn = os_process.own_peak_rss_bytes()
-            self._process = os_process.spawn(argv, cwd=cwd, env=env, output=output)
+            self._process = os_process.spawn(argv, cwd=cwd, env=env, output=output, pass_fds=pass_fds)
         self.probe = ProcessProbe(self._process.pid)
 
     @property

@@ -43,6 +43,7 @@ class FunctionSpec(FunctionSettings):
     code_dir: Path
     opt_dir: Path | None = None
     fingerprint: str = ""
+    snap_start: bool = False  # a published version with SnapStart on: its environments are restored from a snapshot
 
     @property
     def log_group_name(self) -> str:
@@ -72,6 +73,17 @@ class InvocationOutcome:
     cold_start: bool
     environment_id: str
     log_stream_name: str
+    # The Invoke API answers with this error in place of the function's answer (SnapStart: a failed restore)
+    service_error: ServiceError | None = None
+
+
+@dataclass(frozen=True)
+class ServiceError:
+    """An error of Lambda's Invoke API: its exception name, HTTP status and message."""
+
+    name: str
+    status: int
+    message: str
 
 
 @dataclass

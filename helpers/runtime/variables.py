@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from . import os_process
-from .spec import FunctionSpec
+from .spec import SNAP_START, FunctionSpec
 
 #: What an environment inherits from the engine's process: what an interpreter needs to start, nothing else.
 INHERITED = ("PATH", "SYSTEMROOT", "WINDIR", "COMSPEC", "PATHEXT", "HOME", "USERPROFILE", "LD_LIBRARY_PATH",
@@ -21,7 +21,8 @@ INHERITED = ("PATH", "SYSTEMROOT", "WINDIR", "COMSPEC", "PATHEXT", "HOME", "USER
 def environment_variables(spec: FunctionSpec, *, log_stream_name: str, runtime_api: str, endpoint_url: str,
                           tmp_dir: Path, runtime_dir: Path, initialization_type: str,
                           credentials: Mapping[str, str]) -> dict[str, str]:
-    """Every variable the runtime process starts with."""
+    """Every variable the runtime process starts with. A SnapStart environment has no log group and log stream
+    variables (AWS's docs: they are not available with SnapStart)."""
     env = {key: os.environ[key] for key in INHERITED if key in os.environ}
     env.update({
         "AWS_REGION": spec.region,
@@ -50,6 +51,8 @@ def environment_variables(spec: FunctionSpec, *, log_stream_name: str, runtime_a
         "TEMP": str(tmp_dir),
         "TMP": str(tmp_dir),
     })
+    if initialization_type == SNAP_START:
+        del env["AWS_LAMBDA_LOG_GROUP_NAME"], env["AWS_LAMBDA_LOG_STREAM_NAME"]
     env.update(os_process.platform_variables())
     env.update(credentials)
     # As AWS: layers' bin/ at the end of PATH; the task root, its lib/ and the layers' lib/ on the library path

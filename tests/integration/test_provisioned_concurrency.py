@@ -247,3 +247,11 @@ def test_the_aws_cli_configures_provisioned_concurrency_and_meets_a_quota_of_5(t
         assert (len(answered), len(throttled)) == (5, 5), outcomes
     finally:
         foreground.stop()
+
+
+def test_a_snapstart_version_cannot_have_provisioned_concurrency(deploy, lambda_raw):
+    name = deploy("app.handler", files={"app.py": SLEEPY}, SnapStart={"ApplyOn": "PublishedVersions"})
+    lambda_raw.publish_version(FunctionName=name)
+    with pytest.raises(lambda_raw.exceptions.InvalidParameterValueException, match="SnapStart"):
+        lambda_raw.put_provisioned_concurrency_config(FunctionName=name, Qualifier="1",
+                                                      ProvisionedConcurrentExecutions=1)

@@ -414,3 +414,102 @@ def test_client_context_is_parsed_from_the_header():
 
 def test_client_context_without_client_key_has_no_client():
     assert make_context(client_context='{"custom": {"k": "v"}}').client_context.client is None
+
+
+# --------------------------------------------------------------------------- SnapStart: runtime hooks
+
+
+class HookRegistry:
+    """What snapshot_restore_py keeps: (func, args, kwargs) in order of registration."""
+
+    def __init__(self):
+        self.before, self.after = [], []
+
+    def get_before_snapshot(self):
+        return self.before
+
+    def get_after_restore(self):
+        return self.after
+
+
+class RestoreAPI:
+    def __init__(self):
+        self.calls = []
+
+    def restore_next(self):
+        self.calls.append(("restore_next",))
+
+    def post_init_error(self, error, error_type):
+        self.calls.append(("init_error", error, error_type))
+
+    def post_restore_error(self, error, error_type):
+        self.calls.append(("restore_error", error, error_type))
+
+
+@pytest.fixture
+def hooks(monkeypatch):
+    registry = HookRegistry()
+    monkeypatch.setitem(sys.modules, "snapshot_restore_py", registry)
+    monkeypatch.delenv(client.TEMPLATE_FD_VARIABLE, raising=False)
+
+    def exit_(code):
+        raise SystemExit(code)
+
+    monkeypatch.setattr(client.os, "_exit", exit_)
+    return registry
+
+
+def test_hooks_run_in_awss_order_with_their_arguments(hooks):
+    ran = []
+    hooks.before += [(ran.append, ("before 1",), {}), (ran.append, ("before 2",), {})]
+    hooks.after += [(lambda value, suffix="": ran.append(value + suffix), ("after 1",), {"suffix": "!"}),
+                    (ran.append, ("after 2",), {})]
+    api = RestoreAPI()
+    assert client.snap_start(api) is api
+    assert ran == ["before 2", "before 1", "after 1!", "after 2"]  # before: last first; after: in order
+    assert api.calls == [("restore_next",)]
+    assert hooks.before == []  # each before-snapshot hook runs once
+
+
+def test_a_failing_before_snapshot_hook_is_an_init_error(hooks, monkeypatch):
+    def close():
+        raise ValueError("still open")
+
+    monkeypatch.setattr(sys, "stdout", io.StringIO())  # patched inside the test, where pytest leaves it alone
+    hooks.before.append((close, (), {}))
+    api = RestoreAPI()
+    with pytest.raises(SystemExit) as exited:
+        client.snap_start(api)
+    assert exited.value.code == 64
+    (kind, error, error_type), = api.calls  # no restore/next: the snapshot is never taken
+    assert kind == "init_error" and error_type == "Runtime.BeforeSnapshotError"
+    assert error["errorType"] == "ValueError" and error["errorMessage"] == "still open"
+    assert sys.stdout.getvalue().startswith("[ERROR] ValueError: still open\rTraceback")
+
+
+def test_a_failing_after_restore_hook_is_a_restore_error(hooks, monkeypatch):
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+
+    def reconnect():
+        raise ConnectionError("no route")
+
+    hooks.after.append((reconnect, (), {}))
+    api = RestoreAPI()
+    with pytest.raises(SystemExit) as exited:
+        client.snap_start(api)
+    assert exited.value.code == 65
+    assert api.calls[0] == ("restore_next",)
+    assert api.calls[1][0] == "restore_error" and api.calls[1][2] == "Runtime.AfterRestoreError"
+    assert api.calls[1][1]["errorType"] == "ConnectionError"
+
+
+def test_without_hooks_snapstart_only_asks_restore_next(monkeypatch):
+    monkeypatch.delitem(sys.modules, "snapshot_restore_py", raising=False)
+    monkeypatch.delenv(client.TEMPLATE_FD_VARIABLE, raising=False)
+    api = RestoreAPI()
+    client.snap_start(api)
+    assert api.calls == [("restore_next",)]
+
+
+def test_the_hooks_library_is_one_of_the_runtimes_packages():
+    assert "snapshot_restore_py" in client.RUNTIME_PACKAGES

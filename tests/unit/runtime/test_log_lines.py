@@ -119,3 +119,35 @@ def test_init_start_names_the_program_that_runs_the_code():
                                                    f".v{sys.version_info.micro}"
     assert runtime_version_string("provided.al2023") == "provided:al2023.v0"
     assert runtime_version_string("provided.al2") == "provided:al2.v0"
+
+
+# --------------------------------------------------------------------------- SnapStart
+
+
+def test_restore_lines_as_aws_writes_them():
+    start = log_lines.restore_start("python:3.12.v11", "us-east-1")
+    assert start == "RESTORE_START" + log_lines.init_start("python:3.12.v11", "us-east-1")[len("INIT_START"):]
+    assert start.startswith("RESTORE_START Runtime Version: python:3.12.v11\tRuntime Version ARN: arn:aws:lambda:")
+    assert log_lines.restore_report(562.434) == "RESTORE_REPORT Restore Duration: 562.43 ms"
+    assert log_lines.restore_report(10000.4, "timeout") == "RESTORE_REPORT Restore Duration: 10000.40 ms\tStatus: timeout"
+    assert log_lines.restore_report(12, "error", "Runtime.AfterRestoreError") == (
+        "RESTORE_REPORT Restore Duration: 12.00 ms\tStatus: error\tError Type: Runtime.AfterRestoreError")
+
+
+def test_a_restored_environments_first_report():
+    report = Report(REQUEST_ID, 2.49, 3, 128, 80).with_restore(562.434, 118)
+    line = log_lines.report_line(report)
+    assert line.split("\t") == [f"REPORT RequestId: {REQUEST_ID}", "Duration: 2.49 ms", "Billed Duration: 3 ms",
+                                "Memory Size: 128 MB", "Max Memory Used: 80 MB", "Restore Duration: 562.43 ms",
+                                "Billed Restore Duration: 118 ms", ""]
+    parsed = parse_report(line)
+    assert parsed == report and parsed.cold_start and parsed.init_duration_ms is None
+    assert parsed.billed_duration_ms == 3  # the restore is billed on its own line
+
+
+def test_billed_restore_duration_rounds_up_to_a_millisecond():
+    from helpers.runtime import metering
+
+    assert metering.billed_restore_duration_ms(117.02) == 118
+    assert metering.billed_restore_duration_ms(118.0) == 118
+    assert metering.billed_restore_duration_ms(0.2) == 1
