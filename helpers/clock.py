@@ -3,6 +3,10 @@
 Real time by default. A notebook can run it faster (``time_scale=60``: a workbook minute per real second) or
 jump ahead (``advance(7 * 86400)``: a week, with every timer due in it fired in order, each at its own time).
 
+Timers run on a bounded pool of worker threads (``workers``), never a thread each. Work that real time would run
+at once runs at once in ``advance`` too: timers due within ``SIMULTANEOUS_S`` of each other start together, and
+the jump goes on when they have all finished.
+
     >>> clock = WorkbookClock()
     >>> clock.call_later(60, lambda due: print("a minute later"))
     >>> clock.advance(60)
@@ -16,7 +20,13 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as wait_for_all
 from datetime import datetime, timezone
+
+
+DEFAULT_WORKERS = 64
+SIMULTANEOUS_S = 1.0  # in advance(): timers due this close together start together, as in real time
 
 
 class Timer:
@@ -34,7 +44,8 @@ class Timer:
 class WorkbookClock:
     """Workbook time in epoch seconds, and timers that fire on it."""
 
-    def __init__(self, time_scale: float = 1.0, start: float | None = None) -> None:
+    def __init__(self, time_scale: float = 1.0, start: float | None = None, *,
+                 workers: int = DEFAULT_WORKERS) -> None:
         if time_scale <= 0:
             raise ValueError("time_scale must be positive (workbook seconds per real second)")
         self._changed = threading.Condition()
@@ -46,6 +57,7 @@ class WorkbookClock:
         self._stopped = False
         self._advancing = threading.Lock()
         self._paused = False  # while advance() runs, it alone fires timers, in order
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="workbook-timer")
         threading.Thread(target=self._run, name="workbook-clock", daemon=True).start()
 
     # ------------------------------------------------------------------ reading the time
@@ -107,15 +119,28 @@ class WorkbookClock:
         fired = 0
         while True:
             with self._changed:
-                timer = self._pop_due(target)
-                if timer is None:
+                batch = self._pop_batch(target)
+                if not batch:
                     self._anchor_time, self._anchor_real = max(target, self._now()), time.monotonic()
                     self._changed.notify_all()
                     return fired
-                if timer.due > self._now():
-                    self._anchor_time, self._anchor_real = timer.due, time.monotonic()
-            _fire(timer)
-            fired += 1
+                if batch[0].due > self._now():
+                    self._anchor_time, self._anchor_real = batch[0].due, time.monotonic()
+            if len(batch) == 1:
+                _fire(batch[0])
+            else:  # started together, as real time would; the jump goes on when all have finished
+                wait_for_all([self._pool.submit(_fire, timer) for timer in batch])
+            fired += len(batch)
+
+    def _pop_batch(self, limit: float) -> list[Timer]:
+        """The next timer due by ``limit`` and every other due within ``SIMULTANEOUS_S`` of it (and by ``limit``)."""
+        first = self._pop_due(limit)
+        if first is None:
+            return []
+        batch = [first]
+        while (following := self._pop_due(min(first.due + SIMULTANEOUS_S, limit))) is not None:
+            batch.append(following)
+        return batch
 
     def _pop_due(self, limit: float) -> Timer | None:
         while self._timers and self._timers[0][0] <= limit:
@@ -130,7 +155,7 @@ class WorkbookClock:
             return sum(1 for _, _, timer in self._timers if not timer.cancelled)
 
     def _run(self) -> None:
-        """Fire timers as real time reaches them (each in its own thread, so a slow one delays no other)."""
+        """Fire timers as real time reaches them (on the worker pool, so a slow one delays no other)."""
         while True:
             with self._changed:
                 if self._stopped:
@@ -145,13 +170,17 @@ class WorkbookClock:
                         wait = max((self._timers[0][0] - self._now()) / self._scale, 0.001)
                     self._changed.wait(min(wait, 1.0) if wait is not None else 1.0)
                     continue
-            threading.Thread(target=_fire, args=(timer,), name="workbook-timer", daemon=True).start()
+            try:
+                self._pool.submit(_fire, timer)
+            except RuntimeError:  # stopped meanwhile
+                return
 
     def stop(self) -> None:
         with self._changed:
             self._stopped = True
             self._timers.clear()
             self._changed.notify_all()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _fire(timer: Timer) -> None:

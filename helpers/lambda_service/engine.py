@@ -8,6 +8,8 @@
 * Every invocation's log lines go to CloudWatch Logs: group ``/aws/lambda/<name>``, one stream per environment.
 * An invocation through an alias or version with provisioned concurrency takes one of its ready environments
   first (``provisioned.py``); only when all are busy does it spill over to these pools.
+* The laptop is not AWS: past a cap on live environment processes (``laptop.py``) the longest-idle environment
+  makes room, or the invocation waits for one; never more processes than the cap.
 * Every invocation that ran is published on the telemetry stream with its figures (for metrics and the bill).
 
 Environments come from an injected factory, so the pool logic can be tested without processes.
@@ -27,7 +29,8 @@ from helpers.runtime.spec import FunctionSpec, InitOutcome, InvocationOutcome, I
 from .concurrency import ConcurrencyLedger, Lease
 from .functions import FunctionVersion
 from .ports import LogSink
-from .telemetry import INVOCATION, Telemetry, TelemetryEvent
+from .laptop import EnvironmentSlots
+from .telemetry import INVOCATION, WAIT, Telemetry, TelemetryEvent
 
 DEFAULT_IDLE_TIMEOUT_S = aws_facts.IDLE_RECLAIM_S
 
@@ -87,7 +90,7 @@ class LambdaEngine:
 
     def __init__(self, *, environments: EnvironmentFactory, specs: SpecFactory, logs: LogSink,
                  concurrency: ConcurrencyLedger, clock: WorkbookClock, telemetry: Telemetry,
-                 provisioned: ProvisionedPool | None = None,
+                 slots: EnvironmentSlots, provisioned: ProvisionedPool | None = None,
                  idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S) -> None:
         self.clock = clock
         self.idle_timeout_s = idle_timeout_s
@@ -96,6 +99,7 @@ class LambdaEngine:
         self._logs = logs
         self._concurrency = concurrency
         self._telemetry = telemetry
+        self._slots = slots
         self._provisioned = provisioned
         self._pools: dict[tuple[str, str], list[Environment]] = {}
         self._busy: set[str] = set()
@@ -141,30 +145,65 @@ class LambdaEngine:
     # ------------------------------------------------------------------ the pools
 
     def _acquire(self, spec: FunctionSpec, lease: Lease) -> Environment:
+        """A warm environment of this version, or a new one; at the laptop's cap, the longest-idle environment of
+        any function makes room, or the invocation waits for one to free up (``laptop.py``)."""
         key = (spec.function_arn, spec.version)
-        retired: list[Environment] = []
+        waited = False
+        while True:
+            retired: list[Environment] = []
+            try:
+                with self._lock:
+                    if self._stopped.is_set():
+                        raise RuntimeError("the Lambda engine has been stopped")
+                    pool = self._pools.setdefault(key, [])
+                    if self._fingerprints.get(key) != spec.fingerprint:
+                        self._fingerprints[key] = spec.fingerprint
+                        retired = [env for env in pool if env.id not in self._busy]
+                        pool[:] = [env for env in pool if env.id in self._busy]
+                    exited = [env for env in pool
+                              if env.id not in self._busy and not env.dead and env.process_exited()]
+                    pool[:] = [env for env in pool if env not in exited]  # a runtime that exited while idle
+                    retired += exited
+                    chosen = next((env for env in pool if env.id not in self._busy and not env.dead), None)
+                    if chosen is None and self._slots.try_take():
+                        chosen = self._start_environment(spec, lease)
+                        pool.append(chosen)
+                    if chosen is not None:
+                        self._busy.add(chosen.id)
+                        return chosen
+            finally:
+                for env in retired:
+                    self._forget(env)
+            if self.evict_longest_idle():
+                continue
+            if not waited:
+                waited = True
+                self._slots.note_wait()
+                self._telemetry.publish(TelemetryEvent(self.clock.now(), WAIT, spec.function_name, spec.version,
+                                                       source=lease.source, value=self._slots.limit))
+            self._slots.wait(0.25)
+
+    def _start_environment(self, spec: FunctionSpec, lease: Lease) -> Environment:
+        """(Under the lock, holding a slot.) A new environment; Throttled past the scaling rate."""
         try:
-            with self._lock:
-                if self._stopped.is_set():
-                    raise RuntimeError("the Lambda engine has been stopped")
-                pool = self._pools.setdefault(key, [])
-                if self._fingerprints.get(key) != spec.fingerprint:
-                    self._fingerprints[key] = spec.fingerprint
-                    retired = [env for env in pool if env.id not in self._busy]
-                    pool[:] = [env for env in pool if env.id in self._busy]
-                exited = [env for env in pool if env.id not in self._busy and not env.dead and env.process_exited()]
-                pool[:] = [env for env in pool if env not in exited]  # a runtime that exited while idle is replaced
-                retired += exited
-                chosen = next((env for env in pool if env.id not in self._busy and not env.dead), None)
-                if chosen is None:
-                    self._concurrency.scale_out(lease)  # a new environment: Throttled past the scaling rate
-                    chosen = self._new_environment(spec)
-                    pool.append(chosen)
-                self._busy.add(chosen.id)
-        finally:
-            for env in retired:
-                self._forget(env)
-        return chosen
+            self._concurrency.scale_out(lease)
+            return self._new_environment(spec)
+        except BaseException:
+            self._slots.give()
+            raise
+
+    def evict_longest_idle(self) -> bool:
+        """Shut down the environment idle longest, of any function, to make room under the laptop's cap; False if
+        every environment is busy."""
+        with self._lock:
+            idle = [(self._last_used.get(env.id, 0.0), index, pool, env)
+                    for index, pool in enumerate(self._pools.values()) for env in pool if env.id not in self._busy]
+            if not idle:
+                return False
+            _, _, pool, victim = min(idle, key=lambda entry: (entry[0], entry[1]))
+            pool.remove(victim)
+        self._forget(victim)
+        return True
 
     def _release(self, env: Environment) -> None:
         key = (env.spec.function_arn, env.spec.version)
@@ -179,11 +218,14 @@ class LambdaEngine:
                     pool.remove(env)
         if drop:
             self._forget(env)
+        else:
+            self._slots.notify()  # an invocation waiting at the cap may take it
 
     def _forget(self, env: Environment) -> None:
         with self._lock:
             self._last_used.pop(env.id, None)
         env.shutdown()
+        self._slots.give()
 
     def retire(self, function_arn: str, version: str | None = None) -> int:
         """New code or configuration (of one version; of every version if None, as when a function is deleted):
@@ -243,6 +285,7 @@ class LambdaEngine:
             self._last_used.clear()
         for env in envs:
             env.shutdown()
+            self._slots.give()
 
 
 def _qualifier(request: InvocationRequest) -> str | None:

@@ -12,6 +12,8 @@ As on AWS (``../shared/reference/lambda-facts.md`` §1 and §4, API_PutProvision
 * Provisioned environments are never reclaimed for idleness. Deleting the config shuts them down; moving the
   alias to another version reallocates for that version; an environment that dies is replaced in the background.
 * The concurrency is claimed from the account as soon as it is configured (``ConcurrencyLedger.claim_provisioned``).
+* Each environment is a process under the laptop's cap (``laptop.py``): allocation may shut idle on-demand
+  environments down or wait for room, and configs that would hold the whole cap for good are refused.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ from helpers.runtime.spec import PROVISIONED, FunctionSpec
 
 from .concurrency import ConcurrencyLedger
 from .engine import Environment, EnvironmentFactory
+from .errors import InvalidParameterValueException
 from .functions import FunctionVersion
+from .laptop import EnvironmentSlots
 from .ports import LogSink
 from .telemetry import PROVISIONED as PROVISIONED_EVENT
-from .telemetry import Telemetry, TelemetryEvent
+from .telemetry import WAIT, Telemetry, TelemetryEvent
 
 IN_PROGRESS, READY, FAILED = "IN_PROGRESS", "READY", "FAILED"
 INIT_FAILURE = "FUNCTION_ERROR_INIT_FAILURE"
@@ -79,6 +83,7 @@ class ProvisionedConcurrency:
 
     def __init__(self, *, environments: EnvironmentFactory, specs: Callable[[FunctionVersion], FunctionSpec],
                  logs: LogSink, concurrency: ConcurrencyLedger, clock: WorkbookClock, telemetry: Telemetry,
+                 slots: EnvironmentSlots, make_room: Callable[[], bool] = lambda: False,
                  allocation_delay_s: float = aws_facts.PROVISIONED_ALLOCATION_DELAY_S) -> None:
         self.allocation_delay_s = allocation_delay_s
         self._new_environment = environments
@@ -87,6 +92,8 @@ class ProvisionedConcurrency:
         self._concurrency = concurrency
         self._clock = clock
         self._telemetry = telemetry
+        self._slots = slots
+        self._make_room = make_room  # shuts an idle on-demand environment down, under the laptop's cap
         self._configs: dict[tuple[str, str], _Config] = {}
         self._busy: set[str] = set()
         self._lock = threading.Lock()
@@ -103,6 +110,7 @@ class ProvisionedConcurrency:
             config = self._configs.get(key)
             already = config.requested if config is not None else 0
             self._concurrency.check_provisioned(function, requested, already)
+            self._check_laptop(requested - already)
             self._concurrency.claim_provisioned(function, requested - already)
             if config is None:
                 config = self._configs[key] = _Config(function, qualifier, requested, self._timestamp())
@@ -112,6 +120,16 @@ class ProvisionedConcurrency:
             view = config.view()
         self._publish(view)
         return view
+
+    def _check_laptop(self, more: int) -> None:
+        """(Under the lock.) Provisioned environments are processes that are never reclaimed: together they must
+        fit under the laptop's cap, with room to spare for everything else."""
+        claimed = sum(config.requested for config in self._configs.values())
+        if more > 0 and claimed + more > self._slots.limit - 1:
+            raise InvalidParameterValueException(
+                f"This laptop keeps at most {self._slots.limit} execution environments at once (the workbook's cap, "
+                f"not an AWS quota), and provisioned concurrency would claim {claimed + more} of them for good. Ask "
+                "for fewer, or raise the cap: start(max_environments=N) or --max-environments N.")
 
     def get(self, function_arn: str, qualifier: str) -> ProvisionedConfig | None:
         with self._lock:
@@ -185,7 +203,7 @@ class ProvisionedConcurrency:
                 config.ready.remove(env)
                 drop, replace = True, config
         if drop:
-            env.shutdown()
+            self._shut_down([env])
         if replace is not None and not self._stopped:
             threading.Thread(target=self._top_up, args=(replace, replace.generation), daemon=True,
                              name="provisioned-replace").start()
@@ -240,7 +258,8 @@ class ProvisionedConcurrency:
             with ThreadPoolExecutor(max_workers=min(needed, MAX_PARALLEL_INITS),
                                     thread_name_prefix="provisioned-init") as pool:
                 for env, ready in pool.map(lambda _: self._initialise(spec, config), range(needed)):
-                    fresh.append(env)
+                    if env is not None:
+                        fresh.append(env)
                     failed = failed or not ready
         with self._lock:
             current = config.generation == generation and not self._stopped and self._configs.get(
@@ -256,8 +275,16 @@ class ProvisionedConcurrency:
         if current:
             self._publish(view)
 
-    def _initialise(self, spec: FunctionSpec, config: _Config) -> tuple[Environment, bool]:
-        env = self._new_environment(spec)
+    def _initialise(self, spec: FunctionSpec, config: _Config) -> tuple[Environment | None, bool]:
+        if not self._slots.take(make_room=self._make_room, on_wait=lambda: self._telemetry.publish(TelemetryEvent(
+                self._clock.now(), WAIT, spec.function_name, spec.version, source="provisioned",
+                value=self._slots.limit)), stopped=lambda: self._stopped):
+            return None, False
+        try:
+            env = self._new_environment(spec)
+        except BaseException:
+            self._slots.give()
+            raise
         outcome = env.init(PROVISIONED)
         self._logs.append(account_id=spec.account_id, region=spec.region, group=spec.log_group_name,
                           stream=env.log_stream_name, messages=outcome.log_events)
@@ -282,10 +309,10 @@ class ProvisionedConcurrency:
         config.ready = []
         return idle
 
-    @staticmethod
-    def _shut_down(environments: list[Environment]) -> None:
+    def _shut_down(self, environments: list[Environment]) -> None:
         for env in environments:
             env.shutdown()
+            self._slots.give()
 
     def _timestamp(self) -> str:
         return self._clock.datetime().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+0000"

@@ -24,7 +24,9 @@ from typing import Any
 from helpers import aws_facts, guard
 from helpers.clock import WorkbookClock
 from helpers.lambda_service.concurrency import ConcurrencyLedger
+from helpers.lambda_service import laptop
 from helpers.lambda_service.engine import LambdaEngine
+from helpers.lambda_service.laptop import EnvironmentSlots
 from helpers.lambda_service.provisioned import ProvisionedConcurrency
 from helpers.lambda_service.telemetry import Telemetry
 from helpers.runtime.launch import Launcher
@@ -70,6 +72,11 @@ class LocalCloud:
     def telemetry(self) -> Telemetry:
         """Throttles and concurrent executions as they happen (``cloud.telemetry.events(kind="throttle")``)."""
         return self.parts.telemetry
+
+    @property
+    def environment_slots(self) -> EnvironmentSlots:
+        """The laptop's cap on live environment processes: ``limit`` (settable), ``used``, ``peak``, ``waits``."""
+        return self.parts.slots
 
     @property
     def provisioned(self) -> ProvisionedConcurrency:
@@ -118,14 +125,16 @@ def current() -> LocalCloud | None:
 def start(port: int = 0, *, region: str = DEFAULT_REGION, idle_timeout_s: float | None = None,
           time_scale: float = 1.0, account_concurrency: int = aws_facts.ACCOUNT_CONCURRENCY,
           scaling_rate: int = aws_facts.SCALING_RATE_ENVIRONMENTS,
-          provisioned_delay_s: float = aws_facts.PROVISIONED_ALLOCATION_DELAY_S) -> LocalCloud:
+          provisioned_delay_s: float = aws_facts.PROVISIONED_ALLOCATION_DELAY_S,
+          max_environments: int | None = None) -> LocalCloud:
     """Start the local AWS on 127.0.0.1 (a free port by default), or return the one already running.
 
     ``time_scale`` runs the workbook clock faster: workbook seconds per real second. ``account_concurrency`` is the
     account's concurrency quota (AWS's default 1,000; new accounts start lower); ``scaling_rate`` how many new
     environments each function may start every 10 seconds (AWS: 1,000); ``provisioned_delay_s`` how long a
     provisioned concurrency config stays IN_PROGRESS before its environments start (AWS: "a minute or two"; 60
-    workbook seconds here). A reset keeps them."""
+    workbook seconds here); ``max_environments`` the laptop's cap on live environment processes (default: from this
+    machine's free memory and cores, ``helpers/lambda_service/laptop.py``). A reset keeps them."""
     global _current
     with _lock:
         if _current is not None:
@@ -139,7 +148,8 @@ def start(port: int = 0, *, region: str = DEFAULT_REGION, idle_timeout_s: float 
         saved = environ.point_boto3_at(endpoint, region)
         launcher = Launcher()
         settings = CloudSettings(aws_facts.IDLE_RECLAIM_S if idle_timeout_s is None else idle_timeout_s, time_scale,
-                                 account_concurrency, scaling_rate, provisioned_delay_s)
+                                 account_concurrency, scaling_rate, provisioned_delay_s,
+                                 max_environments or laptop.default_limit())
         _current = LocalCloud(endpoint, bound_port, region, server, saved, launcher, settings,
                               _build(endpoint, launcher, settings))
         return _current
@@ -176,7 +186,8 @@ def reset() -> None:
         old.stop()
         moto_seam.empty_every_service()
         cloud.settings = CloudSettings(old.engine.idle_timeout_s, old.clock.time_scale, old.concurrency.account_limit,
-                                       old.concurrency.scaling_rate, old.provisioned.allocation_delay_s)
+                                       old.concurrency.scaling_rate, old.provisioned.allocation_delay_s,
+                                       old.slots.limit)
         cloud.parts = _build(cloud.endpoint_url, cloud.launcher, cloud.settings)
 
 

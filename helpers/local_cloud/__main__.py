@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--provisioned-delay", type=float, default=aws_facts.PROVISIONED_ALLOCATION_DELAY_S,
                         metavar="SECONDS", help="workbook seconds a provisioned concurrency config stays IN_PROGRESS "
                                                 "(AWS: a minute or two; default: %(default)g)")
+    parser.add_argument("--max-environments", type=int, default=None, metavar="N",
+                        help="this laptop's cap on live execution environment processes (default: from its free "
+                             "memory and cores)")
     args = parser.parse_args(argv)
 
     stop_requested = threading.Event()
@@ -43,11 +46,13 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--time-scale must be a positive number")
         if args.account_concurrency < 1 or args.scaling_rate < 1:
             parser.error("--account-concurrency and --scaling-rate must be whole numbers from 1")
+        if args.max_environments is not None and args.max_environments < 1:
+            parser.error("--max-environments must be a whole number from 1")
         if args.provisioned_delay < 0:
             parser.error("--provisioned-delay must be 0 or more seconds")
         cloud = local_cloud.start(args.port, region=args.region, time_scale=args.time_scale,
                                   account_concurrency=args.account_concurrency, scaling_rate=args.scaling_rate,
-                                  provisioned_delay_s=args.provisioned_delay)
+                                  provisioned_delay_s=args.provisioned_delay, max_environments=args.max_environments)
     except OSError as exc:
         print(f"Could not start the local AWS on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 1

@@ -4,6 +4,7 @@
     clock ── the workbook clock, for everything that waits
     state ── the one reader of moto (functions, layers, logs, queues, streams, rules, APIs)
     concurrency ── the account's quota, reservations and scaling rate; telemetry, what happened
+    slots ── the laptop's cap on live environment processes
     provisioned ── environments initialised ahead of requests for aliases and versions that ask for them
     engine ── pools of execution environments (made by a factory, with the launcher and settings)
     snapshots ── SnapStart: a template process per published version; its environments are restored from it
@@ -32,6 +33,7 @@ from helpers.lambda_service.concurrency import ConcurrencyLedger
 from helpers.lambda_service.destinations import BotoDestinations
 from helpers.lambda_service.engine import LambdaEngine
 from helpers.lambda_service.invoke_api import InvokeAPI
+from helpers.lambda_service.laptop import EnvironmentSlots
 from helpers.lambda_service.provisioned import ProvisionedConcurrency
 from helpers.lambda_service.snapshots import Snapshots
 from helpers.lambda_service.specs import SpecBuilder
@@ -58,6 +60,7 @@ class CloudParts:
     state: MotoState
     telemetry: Telemetry
     concurrency: ConcurrencyLedger
+    slots: EnvironmentSlots
     provisioned: ProvisionedConcurrency
     engine: LambdaEngine
     queue: AsyncInvocations
@@ -90,13 +93,15 @@ class CloudSettings:
     account_concurrency: int
     scaling_rate: int  # new environments per function every 10 seconds
     provisioned_delay_s: float  # workbook seconds before a provisioned concurrency config is allocated
+    max_environments: int  # the laptop's cap on live environment processes (lambda_service/laptop.py)
 
 
 def build(*, workdir: Path, endpoint_url: str, credentials: Mapping[str, str], launcher: Launcher,
           settings: CloudSettings) -> CloudParts:
     """Build and wire every part, and plug them into moto."""
     guard_proxy = GuardProxy()  # what handlers start is guarded too (helpers/guard_proxy.py)
-    clock = WorkbookClock(settings.time_scale)
+    # the clock's workers run every timer, asynchronous attempts included: as many as environments, and some more
+    clock = WorkbookClock(settings.time_scale, workers=settings.max_environments + 16)
     state = MotoState()
     telemetry = Telemetry()
     concurrency = ConcurrencyLedger(clock, telemetry, state.reservations, account_limit=settings.account_concurrency,
@@ -113,11 +118,13 @@ def build(*, workdir: Path, endpoint_url: str, credentials: Mapping[str, str], l
             return RestoredEnvironment(spec, environment_settings, snapshots.source(spec))
         return ExecutionEnvironment(spec, environment_settings)
 
+    slots = EnvironmentSlots(settings.max_environments)
     provisioned = ProvisionedConcurrency(environments=new_environment, specs=specs, logs=state,
-                                         concurrency=concurrency, clock=clock, telemetry=telemetry,
+                                         concurrency=concurrency, clock=clock, telemetry=telemetry, slots=slots,
+                                         make_room=lambda: engine.evict_longest_idle(),
                                          allocation_delay_s=settings.provisioned_delay_s)
     engine = LambdaEngine(environments=new_environment, specs=specs, logs=state, concurrency=concurrency,
-                          clock=clock, telemetry=telemetry, provisioned=provisioned,
+                          clock=clock, telemetry=telemetry, slots=slots, provisioned=provisioned,
                           idle_timeout_s=settings.idle_timeout_s)
     destinations = BotoDestinations(endpoint_url, credentials)
     queue = AsyncInvocations(engine, state, destinations, clock)
@@ -131,5 +138,5 @@ def build(*, workdir: Path, endpoint_url: str, credentials: Mapping[str, str], l
                            addresses=front_door, schedules=scheduler, rule_targets=lambda_targets,
                            concurrency=concurrency, provisioned=provisioned, registry=moto_seam.REGISTRY,
                            snapshots=snapshots))
-    return CloudParts(workdir, guard_proxy, clock, state, telemetry, concurrency, provisioned, engine, queue, invoke_api,
+    return CloudParts(workdir, guard_proxy, clock, state, telemetry, concurrency, slots, provisioned, engine, queue, invoke_api,
                       front_door, scheduler, sqs_pollers, stream_pollers, snapshots)

@@ -23,9 +23,8 @@ class RuntimeProcess:
     def __init__(self, argv: list[str], *, cwd: Path, env: Mapping[str, str], output_path: Path,
                  pass_fds: tuple[int, ...] = ()) -> None:
         with open(output_path, "ab") as output:
-            # A forked child's ru_maxrss starts at this process's own high-water mark: only a figure above the
-            # peak read just before the spawn says something about the runtime.
-            self._parent_peak_at_spawn = os_process.own_peak_rss_bytes()
+            # A forked child's ru_maxrss starts at this process's own high-water mark (as it was at the fork):
+            # only a figure above this process's peak says something about the runtime (see ``reap``).
             self._process = os_process.spawn(argv, cwd=cwd, env=env, output=output, pass_fds=pass_fds)
         self.probe = ProcessProbe(self._process.pid)
 
@@ -41,7 +40,7 @@ class RuntimeProcess:
         """Wait up to ``timeout_s`` for it to exit and collect it (``subprocess.TimeoutExpired`` if it runs on);
         its peak memory from the kernel is kept, as /proc can no longer be read once it has gone."""
         returncode, peak = os_process.reap(self._process, timeout_s)
-        if peak > self._parent_peak_at_spawn:
+        if peak > os_process.own_peak_rss_bytes():  # read now: other threads may have grown it since the spawn
             self.probe.record_peak(peak)
         return returncode
 

@@ -78,3 +78,36 @@ def test_bad_arguments():
     with pytest.raises(ValueError):
         clock.advance(-1)
     clock.stop()
+
+
+def test_advance_starts_timers_due_together_at_once_and_waits_for_them(clock):
+    running, peak, lock = [0], [0], threading.Lock()
+
+    def work(due: float) -> None:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.2)
+        with lock:
+            running[0] -= 1
+
+    for _ in range(10):
+        clock.call_later(30, work)
+    began = time.monotonic()
+    assert clock.advance(60) == 10
+    assert peak[0] == 10 and running[0] == 0  # all at once, all finished when advance returns
+    assert time.monotonic() - began < 1.5
+
+
+def test_timers_run_on_a_bounded_pool_of_workers():
+    clock = WorkbookClock(workers=3)
+    try:
+        names: set[str] = set()
+        done = threading.Event()
+        for index in range(20):
+            clock.call_later(0, lambda due, index=index: (names.add(threading.current_thread().name),
+                                                          index == 19 and done.set()))
+        assert done.wait(5)
+        assert len(names) <= 3
+    finally:
+        clock.stop()

@@ -15,6 +15,7 @@ from lambda_fakes import ARN, Recorder, request, version
 from helpers.clock import WorkbookClock
 from helpers.lambda_service.concurrency import ConcurrencyLedger
 from helpers.lambda_service.engine import LambdaEngine
+from helpers.lambda_service.laptop import EnvironmentSlots
 from helpers.lambda_service.telemetry import INVOCATION, Telemetry
 
 @pytest.fixture
@@ -34,7 +35,8 @@ def pools(clock, telemetry):
     recorder = Recorder()
     ledger = ConcurrencyLedger(clock, telemetry, lambda account, region: {})
     engine = LambdaEngine(environments=recorder.environment, specs=recorder.spec, logs=recorder,
-                          concurrency=ledger, clock=clock, telemetry=telemetry, idle_timeout_s=600)
+                          concurrency=ledger, clock=clock, telemetry=telemetry, slots=EnvironmentSlots(100),
+                          idle_timeout_s=600)
     yield engine, recorder
     engine.shutdown()
 

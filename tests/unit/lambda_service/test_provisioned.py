@@ -13,6 +13,7 @@ from lambda_fakes import ARN, Recorder, request, version
 from helpers.clock import WorkbookClock
 from helpers.lambda_service.concurrency import RESERVED_LIMIT, ConcurrencyLedger, Throttled
 from helpers.lambda_service.engine import LambdaEngine
+from helpers.lambda_service.laptop import EnvironmentSlots
 from helpers.lambda_service.errors import InvalidParameterValueException
 from helpers.lambda_service.provisioned import FAILED, IN_PROGRESS, INIT_FAILURE, READY, ProvisionedConcurrency
 from helpers.lambda_service.telemetry import INVOCATION, PROVISIONED, Telemetry
@@ -21,18 +22,21 @@ DELAY_S = 60
 
 
 class Cloud:
-    def __init__(self, clock: WorkbookClock, reservations: dict[str, int] | None = None) -> None:
+    def __init__(self, clock: WorkbookClock, reservations: dict[str, int] | None = None, slots: int = 100) -> None:
         self.clock = clock
         self.recorder = Recorder()
         self.telemetry = Telemetry()
+        self.slots = EnvironmentSlots(slots)
         self.ledger = ConcurrencyLedger(clock, self.telemetry, lambda account, region: reservations or {},
                                         account_limit=100)
         self.provisioned = ProvisionedConcurrency(environments=self.recorder.environment, specs=self.recorder.spec,
                                                   logs=self.recorder, concurrency=self.ledger, clock=clock,
-                                                  telemetry=self.telemetry, allocation_delay_s=DELAY_S)
+                                                  telemetry=self.telemetry, slots=self.slots,
+                                                  make_room=lambda: self.engine.evict_longest_idle(),
+                                                  allocation_delay_s=DELAY_S)
         self.engine = LambdaEngine(environments=self.recorder.environment, specs=self.recorder.spec,
                                    logs=self.recorder, concurrency=self.ledger, clock=clock, telemetry=self.telemetry,
-                                   provisioned=self.provisioned, idle_timeout_s=600)
+                                   slots=self.slots, provisioned=self.provisioned, idle_timeout_s=600)
 
     def stop(self) -> None:
         self.engine.shutdown()
