@@ -59,7 +59,8 @@ def test_compare_agrees_with_itself_and_reports_differences():
     comparison = compare(model, real)
     assert {row.metric for row in comparison.disagreements()} == \
         {"cold_starts", f"throttles: {RESERVED_LIMIT}", "init_ms_p50"}
-    assert compare(model, real, Tolerance(counts=1, durations=0.9)).agrees
+    assert compare(model, real, Tolerance(counts=1, durations=0.9, inits=0.9)).agrees
+    assert compare(model, real, Tolerance(counts=1, durations=0.9, inits=None)).agrees  # inits shown, not compared
     assert "<- differs" in comparison.table()
 
 
