@@ -165,15 +165,17 @@ class LambdaEngine:
                     pool[:] = [env for env in pool if env not in exited]  # a runtime that exited while idle
                     retired += exited
                     chosen = next((env for env in pool if env.id not in self._busy and not env.dead), None)
-                    if chosen is None and self._slots.try_take():
-                        chosen = self._start_environment(spec, lease)
-                        pool.append(chosen)
                     if chosen is not None:
                         self._busy.add(chosen.id)
                         return chosen
+                    starting = self._slots.try_take()
+                    if starting:
+                        self._scale_out(lease)
             finally:
                 for env in retired:
                     self._forget(env)
+            if starting:  # made outside the lock, so that a burst of cold starts is not made one at a time
+                return self._start_environment(spec, key)
             if self.evict_longest_idle():
                 continue
             if not waited:
@@ -183,14 +185,30 @@ class LambdaEngine:
                                                        source=lease.source, value=self._slots.limit))
             self._slots.wait(0.25)
 
-    def _start_environment(self, spec: FunctionSpec, lease: Lease) -> Environment:
-        """(Under the lock, holding a slot.) A new environment; Throttled past the scaling rate."""
+    def _scale_out(self, lease: Lease) -> None:
+        """(Under the lock, holding a new slot.) Throttled past the scaling rate, giving the slot back."""
         try:
             self._concurrency.scale_out(lease)
-            return self._new_environment(spec)
         except BaseException:
             self._slots.give()
             raise
+
+    def _start_environment(self, spec: FunctionSpec, key: tuple[str, str]) -> Environment:
+        """(Holding a slot.) A new environment, busy in its pool from the start."""
+        try:
+            env = self._new_environment(spec)
+        except BaseException:
+            self._slots.give()
+            raise
+        with self._lock:
+            stopped = self._stopped.is_set()
+            if not stopped:
+                self._pools.setdefault(key, []).append(env)
+                self._busy.add(env.id)
+        if stopped:
+            self._forget(env)
+            raise RuntimeError("the Lambda engine has been stopped")
+        return env
 
     def evict_longest_idle(self) -> bool:
         """Shut down the environment idle longest, of any function, to make room under the laptop's cap; False if

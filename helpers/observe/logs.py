@@ -20,8 +20,10 @@ def log_events(function_name: str) -> list[dict[str, Any]]:
 
     logs = boto3.client("logs")
     group = f"/aws/lambda/{function_name}"
+    streams: list[dict[str, Any]] = []
     try:
-        streams = logs.describe_log_streams(logGroupName=group)["logStreams"]
+        for page in logs.get_paginator("describe_log_streams").paginate(logGroupName=group):  # 50 to a page
+            streams += page["logStreams"]
     except logs.exceptions.ResourceNotFoundException:  # it has never run, so it has no log group yet
         return []
     events: list[dict[str, Any]] = []

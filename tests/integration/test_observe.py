@@ -58,3 +58,17 @@ def test_queue_depth_and_receive_all(cloud):
 
 def test_mapping_stats_of_an_unknown_mapping_is_empty(cloud):
     assert mapping_stats(str(uuid.uuid4())) == {}
+
+
+def test_every_stream_is_read_not_only_the_first_page(cloud):
+    """describe_log_streams answers 50 streams at a time; a burst of environments makes more."""
+    logs = boto3.client("logs")
+    name = f"many-streams-{uuid.uuid4().hex[:6]}"
+    group = f"/aws/lambda/{name}"
+    logs.create_log_group(logGroupName=group)
+    for index in range(60):
+        stream = f"2026/12/06/[$LATEST]{index:032x}"
+        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+        logs.put_log_events(logGroupName=group, logStreamName=stream,
+                            logEvents=[{"timestamp": int(time.time() * 1000), "message": f"REPORT {index}"}])
+    assert len(log_lines(name, "REPORT ")) == 60
