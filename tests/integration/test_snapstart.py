@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
+import subprocess
 import threading
 import time
 
@@ -385,3 +387,34 @@ def test_reset_ends_templates_and_restored_environments(tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {"before": 2, "left": [], "after": 2,
                                                                  "left_after": []}
+
+
+@pytest.mark.skipif(shutil.which("aws") is None, reason="the AWS CLI is not installed (pip install awscli)")
+def test_the_aws_cli_turns_snapstart_on_and_a_new_environment_reports_a_restore_duration(tmp_path):
+    from test_command_line import ForegroundCloud
+
+    foreground = ForegroundCloud()
+    try:
+        foreground.deploy("cli-snap", "snapstart_unique_id_fixed.handler", "snapstart_unique_id_fixed")
+        env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+               "PATH": os.environ["PATH"], "AWS_CONFIG_FILE": str(tmp_path / "none"),
+               "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none")}
+
+        def aws(*args: str) -> dict:
+            done = subprocess.run(["aws", "--endpoint-url", foreground.endpoint, "lambda", *args], env=env,
+                                  capture_output=True, text=True, timeout=60)
+            assert done.returncode == 0, done.stderr
+            return json.loads(done.stdout) if done.stdout.strip() else {}
+
+        aws("update-function-configuration", "--function-name", "cli-snap", "--snap-start",
+            "ApplyOn=PublishedVersions")
+        assert aws("publish-version", "--function-name", "cli-snap")["Version"] == "1"
+        deadline = time.monotonic() + 30
+        while aws("get-function-configuration", "--function-name", "cli-snap", "--qualifier", "1")["State"] \
+                != "Active" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        answer = aws("invoke", "--function-name", "cli-snap:1", "--log-type", "Tail", str(tmp_path / "out.json"))
+        report = base64.b64decode(answer["LogResult"]).decode().strip().splitlines()[-1]
+        assert "Restore Duration: " in report and "Init Duration" not in report, report
+    finally:
+        foreground.stop()
