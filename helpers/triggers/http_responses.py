@@ -66,9 +66,11 @@ def json_response(status: int, document: dict[str, Any]) -> Response:
 
 
 def throttled_response(door: str, reason: str) -> Response:
-    """What the caller gets when Lambda throttles the function. A function URL passes Lambda's 429 on, with its body;
-    API Gateway (REST and HTTP APIs) answers its own 500 for an integration that failed. (Neither answer is in the
-    reference notes: the URL's is Lambda's Invoke API answer, API Gateway's its answer to any Lambda error.)"""
+    """What the caller gets when Lambda throttles the function. A function URL passes Lambda's 429 on, with its body
+    (Lambda's Invoke API answer; the URL's exact body is not in the reference notes). API Gateway answers its own
+    500: Lambda's 429 is an integration failure to it (AWS on re:Post, checked 2026-12: "There is no way to map
+    Lambda's 429 to any status code. It will always be considered as 500"; it now maps to the INTEGRATION_FAILURE
+    gateway response), with each API type's default body."""
     if door == "lambda-url":
         return 429, {"Content-Type": "application/json", "Retry-After": "1"}, json.dumps(
             {"Reason": reason, "Type": "User", "message": "Rate Exceeded."}).encode(), []
