@@ -1,6 +1,6 @@
 """Benchmark of concurrency in the engine, printed from one run on this machine (no pass/fail: machines are noisy).
 
-    python benchmarks/concurrency_benchmark.py [--burst 50] [--events 200]
+    python benchmarks/concurrency_benchmark.py [--burst 50] [--events 200] [--max-environments N]
 
 Prints:
 1. ``--burst`` simultaneous invocations of a new trivial function (one thread each, released together), through
@@ -66,6 +66,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--burst", type=int, default=50)
     parser.add_argument("--events", type=int, default=200)
+    parser.add_argument("--max-environments", type=int, default=None, help="the laptop's cap (default: this machine's)")
     args = parser.parse_args()
 
     import os
@@ -79,7 +80,7 @@ def main() -> None:
     from helpers.deploy.packaging import zip_files
     from helpers.observe.logs import log_lines
 
-    cloud = local_cloud.start()
+    cloud = local_cloud.start(max_environments=args.max_environments)
     role = execution_role("benchmark")
     print(f"machine: {os.cpu_count()} cores; the laptop's cap on live environments: "
           f"{cloud.environment_slots.limit}")
