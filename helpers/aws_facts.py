@@ -26,6 +26,18 @@ FUNCTION_ARN_MAX_LENGTH = 140
 # ---------------------------------------------------------------------------------------------- concurrency (§1, §6)
 ACCOUNT_CONCURRENCY = 1000  # per Region, by default; new accounts start lower
 MIN_UNRESERVED = 100  # what reservations must leave to functions without one
+# A throttle's Reason in Lambda's 429 body (reserved concurrency full; the account's unreserved pool full; the
+# function's scaling rate spent)
+THROTTLE_RESERVED = "ReservedFunctionConcurrentInvocationLimitExceeded"
+THROTTLE_ACCOUNT = "ConcurrentInvocationLimitExceeded"
+THROTTLE_SCALING = "FunctionInvocationRateLimitExceeded"
+
+
+def minimum_unreserved(account_concurrency: int) -> int:
+    """What reservations must leave unreserved: AWS's 100 of 1,000, or (the workbook's rule for a lesson's smaller
+    quota) a tenth of it, rounded up."""
+    return min(MIN_UNRESERVED, -(-account_concurrency // 10))
+
 SCALING_RATE_ENVIRONMENTS = 1000  # new execution environments per function ...
 SCALING_RATE_WINDOW_S = 10.0  # ... every 10 seconds, refilled continuously
 CODE_STORAGE_BYTES = 300 * 1024 ** 3  # 300 GB per Region (was 75 GB)

@@ -36,9 +36,9 @@ from .errors import InvalidParameterValueException
 from .functions import FunctionVersion
 from .telemetry import CONCURRENCY, THROTTLE, Telemetry, TelemetryEvent
 
-RESERVED_LIMIT = "ReservedFunctionConcurrentInvocationLimitExceeded"
-ACCOUNT_LIMIT = "ConcurrentInvocationLimitExceeded"
-SCALING_LIMIT = "FunctionInvocationRateLimitExceeded"
+RESERVED_LIMIT = aws_facts.THROTTLE_RESERVED
+ACCOUNT_LIMIT = aws_facts.THROTTLE_ACCOUNT
+SCALING_LIMIT = aws_facts.THROTTLE_SCALING
 
 #: (account id, region) -> {unqualified function ARN: reserved concurrency} of every function that has one
 Reservations = Callable[[str, str], Mapping[str, int]]
@@ -98,7 +98,7 @@ class ConcurrencyLedger:
     @property
     def minimum_unreserved(self) -> int:
         """What reservations must leave unreserved: AWS's 100 of 1,000, or a tenth of a smaller quota."""
-        return min(aws_facts.MIN_UNRESERVED, math.ceil(self.account_limit / 10))
+        return aws_facts.minimum_unreserved(self.account_limit)
 
     def unreserved_limit(self, account_id: str, region: str) -> int:
         """The quota less every reservation: what functions without one share."""

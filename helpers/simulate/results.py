@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from helpers import aws_facts
+
 from .pricing import Cost
 
 #: what became of a request: served by a new environment (``cold``; ``restored`` under SnapStart), a warm one, a
@@ -21,9 +23,9 @@ OUTCOMES = ("cold", "warm", "provisioned", "restored", "throttled", "expired", "
 COLD, WARM, PROVISIONED, RESTORED, THROTTLED, EXPIRED, ZERO_RESERVED = range(len(OUTCOMES))
 SERVED = (COLD, WARM, PROVISIONED, RESTORED)
 
-RESERVED_LIMIT = "ReservedFunctionConcurrentInvocationLimitExceeded"
-ACCOUNT_LIMIT = "ConcurrentInvocationLimitExceeded"
-SCALING_LIMIT = "FunctionInvocationRateLimitExceeded"
+RESERVED_LIMIT = aws_facts.THROTTLE_RESERVED
+ACCOUNT_LIMIT = aws_facts.THROTTLE_ACCOUNT
+SCALING_LIMIT = aws_facts.THROTTLE_SCALING
 #: AWS's throttle ``Reason``s, by code (0: not throttled)
 REASONS = (None, RESERVED_LIMIT, ACCOUNT_LIMIT, SCALING_LIMIT)
 NO_REASON, RESERVED, ACCOUNT, SCALING = range(len(REASONS))

@@ -28,7 +28,7 @@ Invocation = Literal["sync", "async"]
 
 def minimum_unreserved(account_concurrency: int) -> int:
     """What reservations must leave unreserved: AWS's 100 of 1,000, or a tenth (rounded up) of a smaller quota."""
-    return min(aws_facts.MIN_UNRESERVED, math.ceil(account_concurrency / 10))
+    return aws_facts.minimum_unreserved(account_concurrency)
 
 
 @dataclass(frozen=True, eq=False)
