@@ -20,7 +20,11 @@ LAYERS = [
     {"triggers"},
     {"local_cloud"},
     {"lambda_invoke", "deploy", "observe", "notebook", "setup_check", "exercises", "__init__"},
+    {"widgets"},
 ]
+
+#: What draws: only the notebooks' widgets (and the set-up check, which shows that widgets render) may import it.
+UI_PACKAGES = ("ipywidgets", "matplotlib", "IPython.display")
 
 
 def _module_name(path: Path) -> str:
@@ -97,3 +101,13 @@ def test_no_module_imports_itself_round_a_loop():
         if module not in state:
             visit(module, [module])
     assert not loops, f"import loops: {loops}"
+
+
+@pytest.mark.parametrize("module", sorted(name for name in MODULES if not name.startswith(("helpers.widgets",
+                                                                                             "helpers.setup_check"))))
+def test_the_data_plane_never_imports_ui(module):
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    names |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    ui = sorted(name for name in names if name.startswith(UI_PACKAGES))
+    assert not ui, f"{module} imports UI packages {ui}: widgets and plots belong in helpers/widgets"

@@ -1,0 +1,76 @@
+"""Slider to plot: how long each notebook widget takes to redraw when a learner moves one of its controls.
+
+Each notebook's widget module (``helpers/widgets/<topic>.py``) offers ``benchmark_explorers()``: its explorers,
+built over measurements as the notebook caches them. For every control of every explorer, this moves the control
+through a few values (a slider: low, middle, high; a drop-down: each option) as a learner would, and times the
+change from setting ``.value`` to the new PNG being ready. Target: <= 150 ms per move.
+
+    python benchmarks/widget_benchmark.py
+"""
+
+from __future__ import annotations
+
+import importlib
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+TOPICS = ("cold_starts", "concurrency", "cost")
+TARGET_MS = 150.0
+
+
+def _moves(control):
+    """The values a learner moves a control through, ending where it started."""
+    start = control.value
+    options = getattr(control, "options", None)
+    if options is not None:
+        labels = [option[1] if isinstance(option, tuple) else option for option in options]
+        return [value for value in labels if value != start] + [start]
+    if isinstance(start, bool):
+        return [not start, start]
+    low, high = control.min, control.max
+    middle = type(start)((low + high) / 2)
+    if isinstance(start, int):
+        middle = low + (middle - low) // control.step * control.step
+    return [value for value in (low, middle, high) if value != start] + [start]
+
+
+def time_explorer(explorer) -> list[float]:
+    """Milliseconds per move, over every move of every control."""
+    times = []
+    for control in explorer.controls.values():
+        for value in _moves(control):
+            started = time.perf_counter()
+            control.value = value
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def main() -> int:
+    worst, timed = 0.0, 0
+    print(f"{'widget':<58} {'moves':>5} {'median ms':>10} {'max ms':>8}")
+    for topic in TOPICS:
+        try:
+            module = importlib.import_module(f"helpers.widgets.{topic}")
+        except ModuleNotFoundError as missing:
+            print(f"{topic}: not built yet ({missing})")
+            continue
+        for explorer in module.benchmark_explorers():
+            explorer.redraw()  # the first draw warms matplotlib's caches, as the notebook's own display does
+            times = time_explorer(explorer)
+            worst, timed = max(worst, max(times)), timed + 1
+            name = f"{topic}: {explorer.title}"[:58]
+            print(f"{name:<58} {len(times):>5} {statistics.median(times):>10.1f} {max(times):>8.1f}")
+    if not timed:
+        print("no widget to time yet")
+        return 1
+    verdict = "met" if worst <= TARGET_MS else "NOT met"
+    print(f"slowest move {worst:.1f} ms; target <= {TARGET_MS:.0f} ms: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
