@@ -16,6 +16,7 @@ from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
 from helpers.observe.cold_start_phases import AFTER, INTERPRETER, MODULE_CODE, RUNTIME, YOUR_IMPORTS, Bar, Phase
 from helpers.observe.cold_start_runs import MemoryRun, Sample
@@ -143,33 +144,34 @@ def calibrations(runs: Sequence[MemoryRun]) -> dict[str, model.Calibration]:
 
 
 def draw_memory(figure: Figure, values: Mapping[str, Any], runs: Sequence[MemoryRun]) -> None:
-    """The widget's plot: for the chosen init work, Init Duration and first-invoke Duration against memory, modelled
-    (lines) and measured here (dots), with the chosen memory size marked."""
+    """The widget's plot: for the chosen init work, Init Duration and the first invocation's Duration against
+    memory, modelled (lines) and measured here (dots), with the chosen memory size marked. One axes, few ticks: a
+    redraw stays fast."""
     work, memory = values["work"], values["memory"]
     calibration = calibrations(runs)[work]
     inits, firsts = model.curve(calibration, MEMORY_AXIS)
     measured = [run.sample for run in runs if run.work == work]
-    left, right = figure.subplots(1, 2)
-    left.plot(MEMORY_AXIS, inits, color="#756bb1", label=f"{MODELLED} (init at full speed)")
-    left.scatter([s.memory_mb for s in measured], [s.init_ms for s in measured], color="black", zorder=3,
-                 label=MEASURED)
-    right.plot(MEMORY_AXIS, firsts, color="#fd8d3c", label=f"{MODELLED} (CPU model)")
-    right.scatter([s.memory_mb for s in measured], [s.duration_ms for s in measured], color="black", zorder=3,
-                  label=f"{MEASURED} (REPORT)")
-    for axes, figure_ms, title in ((left, model.init_ms(calibration, memory), "Init Duration"),
-                                   (right, model.first_duration_ms(calibration, memory), "first-invoke Duration")):
-        axes.axvline(memory, color="#969696", linestyle="--", linewidth=1)
-        axes.scatter([memory], [figure_ms], marker="D", color="#de2d26", zorder=4,
-                     label=f"{memory} MB: {figure_ms:.0f} ms")
-        axes.set_xscale("log")
-        axes.set_xticks([128, 512, 1769, 10240], ["128", "512", "1,769", "10,240"])
-        axes.set_xlabel("memory (MB)")
-        axes.set_ylabel("ms")
-        axes.set_ylim(bottom=0)
-        axes.set_title(title, fontsize=10)
-        axes.legend(fontsize=7)
-    figure.suptitle(f"{work}: measured here (dots) and modelled (lines)", fontsize=10)
-    figure.tight_layout()
+    axes = figure.add_subplot()
+    axes.plot(MEMORY_AXIS, inits, color="#756bb1", label=f"Init Duration, {MODELLED} (init at full speed)")
+    axes.plot(MEMORY_AXIS, firsts, color="#fd8d3c", label=f"first-invoke Duration, {MODELLED} (CPU model)")
+    axes.scatter([s.memory_mb for s in measured], [s.init_ms for s in measured], color="#3f007d", zorder=3,
+                 label=f"Init Duration, {MEASURED}")
+    axes.scatter([s.memory_mb for s in measured], [s.duration_ms for s in measured], color="#7f2704", marker="s",
+                 zorder=3, label=f"first-invoke Duration, {MEASURED} (REPORT)")
+    init_here, first_here = model.init_ms(calibration, memory), model.first_duration_ms(calibration, memory)
+    axes.axvline(memory, color="#969696", linestyle="--", linewidth=1)
+    axes.scatter([memory, memory], [init_here, first_here], marker="D", color="#de2d26", zorder=4,
+                 label=f"{memory:,} MB: init {init_here:.0f} ms, first invoke {first_here:.0f} ms")
+    axes.set_xscale("log")
+    axes.xaxis.set_minor_locator(NullLocator())  # no minor ticks: a redraw stays fast
+    axes.set_xticks([128, 256, 512, 1024, 1769, 4096, 10240],
+                    ["128", "256", "512", "1,024", "1,769", "4,096", "10,240"])
+    axes.set_xlabel("memory (MB)")
+    axes.set_ylabel("ms")
+    axes.set_ylim(bottom=0)
+    axes.set_title(f"{work}: measured here (dots) and modelled (lines)", fontsize=10)
+    axes.legend(fontsize=7, loc="upper right")
+    figure.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9)  # fixed: no layout pass
 
 
 def memory_summary(values: Mapping[str, Any], runs: Sequence[MemoryRun]) -> str:
@@ -202,7 +204,8 @@ def memory_explorer(runs: Sequence[MemoryRun], *, measure_more: MeasureMore | No
         extra.append(RunButton("Measure more memory sizes for real", measure_more, added).view())
     explorer = Explorer("Memory and init work -> Init Duration and first-invoke Duration", controls,
                         lambda figure, values: draw_memory(figure, values, cached),
-                        summary=lambda values: memory_summary(values, cached), figsize=(10, 3.6), extra=extra)
+                        summary=lambda values: memory_summary(values, cached), figsize=(9.0, 3.3), dpi=80,
+                        extra=extra)
     holder["explorer"] = explorer
     return explorer
 

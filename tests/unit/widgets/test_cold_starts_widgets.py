@@ -14,18 +14,20 @@ def test_memory_explorer_redraws_when_a_learner_moves_the_slider_and_switches_wo
     runs = cold_starts._recorded_runs()
     explorer = cold_starts.memory_explorer(runs)
     explorer.set(work="boto3 lazily, on first use", memory=128)
-    left, right = explorer.figure.axes
+    (axes,) = explorer.figure.axes
     calibration = cold_starts.calibrations(runs)["boto3 lazily, on first use"]
-    assert list(right.lines[0].get_ydata()) == pytest.approx(model.curve(calibration, cold_starts.MEMORY_AXIS)[1])
-    assert len(set(left.lines[0].get_ydata())) == 1  # init: flat
-    marker = right.collections[-1].get_offsets()[0]
-    assert marker[0] == 128 and marker[1] == pytest.approx(model.first_duration_ms(calibration, 128))
-    measured = right.collections[0].get_offsets()
+    init_line, first_line = axes.lines[:2]
+    assert list(first_line.get_ydata()) == pytest.approx(model.curve(calibration, cold_starts.MEMORY_AXIS)[1])
+    assert len(set(init_line.get_ydata())) == 1  # init: flat
+    marker = axes.collections[-1].get_offsets()
+    assert marker[1][0] == 128 and marker[1][1] == pytest.approx(model.first_duration_ms(calibration, 128))
+    measured = axes.collections[1].get_offsets()
     assert sorted(point[0] for point in measured) == [128, 1769]
-    assert "measured here" in [text.get_text() for text in right.get_legend().get_texts()][1]
+    legend = [text.get_text() for text in axes.get_legend().get_texts()]
+    assert "measured here" in legend[3] and "modelled" in legend[1]
     explorer.controls["memory"].value = 3008
-    assert right is not explorer.figure.axes[1]
-    assert explorer.figure.axes[1].collections[-1].get_offsets()[0][0] == 3008
+    assert axes is not explorer.figure.axes[0]
+    assert explorer.figure.axes[0].collections[-1].get_offsets()[0][0] == 3008
     assert "3,008 MB" in explorer.caption.value and "1.0 x" in explorer.caption.value
 
 
