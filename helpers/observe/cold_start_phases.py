@@ -7,7 +7,7 @@ Three sources, all from one real cold start:
 
       import time: self [us] | cumulative | imported package
       import time:       312 |        312 |   _io
-      import time:      1873 |      25310 | cold_start_phases
+      import time:      2000 |       3000 | email.parser
 
   A line is written when its import ends, so a module's own imports come before it, two spaces deeper. ``self`` is
   the module's own time (running its body), ``cumulative`` adds its imports. The runtime imports your handler's

@@ -210,21 +210,27 @@ def memory_explorer(runs: Sequence[MemoryRun], *, measure_more: MeasureMore | No
     return explorer
 
 
+def agreement_points(runs: Sequence[MemoryRun]) -> list[tuple[str, int, float, float]]:
+    """(work, memory MB, modelled first Duration, measured REPORT Duration) for every cold start measured here, the
+    model calibrated on the *other* runs of the same work, so that no point predicts itself."""
+    points = []
+    for run in runs:
+        others = [other for other in runs if other.work == run.work and other is not run] or [run]
+        calibration = calibrations(others)[run.work]
+        points.append((run.work, run.sample.memory_mb, model.first_duration_ms(calibration, run.sample.memory_mb),
+                       run.sample.duration_ms))
+    return points
+
+
 def agreement_figure(runs: Sequence[MemoryRun]) -> Figure:
-    """Model and measurement where both run: each cold start measured here against the model's figure for the same
-    memory size, calibrated on the *other* runs of the same work (so no point predicts itself)."""
+    """Model and measurement where both run (``agreement_points``), against the line where they are equal."""
     figure = Figure(figsize=(5.2, 4.2), dpi=90, facecolor="white")
     axes = figure.add_subplot()
-    highest = 1.0
-    for work in dict.fromkeys(run.work for run in runs):
-        mine = [run for run in runs if run.work == work]
-        points = []
-        for run in mine:
-            others = [other for other in mine if other is not run] or [run]
-            calibration = calibrations(others)[work]
-            points.append((model.first_duration_ms(calibration, run.sample.memory_mb), run.sample.duration_ms))
-        axes.scatter([p[0] for p in points], [p[1] for p in points], label=work, zorder=3)
-        highest = max(highest, *(max(p) for p in points))
+    points = agreement_points(runs)
+    for work in dict.fromkeys(point[0] for point in points):
+        mine = [point for point in points if point[0] == work]
+        axes.scatter([p[2] for p in mine], [p[3] for p in mine], label=work, zorder=3)
+    highest = max((max(p[2], p[3]) for p in points), default=1.0)
     axes.plot([0, highest * 1.1], [0, highest * 1.1], color="#969696", linestyle="--", label="model = measurement")
     axes.set_xlabel(f"{MODELLED}: first Duration (ms)")
     axes.set_ylabel(f"{MEASURED}: REPORT Duration (ms)")

@@ -52,6 +52,10 @@ def test_static_figures_hold_the_data_they_were_given():
     runs = cold_starts._recorded_runs()
     agreement = cold_starts.agreement_figure(runs)
     assert len(agreement.axes[0].collections) == 3
+    points = cold_starts.agreement_points(runs)
+    lazy_128 = next(p for p in points if p[0] == "boto3 lazily, on first use" and p[1] == 128)
+    from_1769 = model.Calibration(105.0, 640.0, 415.0)  # the other run of that work
+    assert lazy_128[2] == pytest.approx(model.first_duration_ms(from_1769, 128))
     sample = Sample(True, 100.0, 5.0, 1.0, 1.0, 128, 110.0)
     experiments = cold_starts.experiments_figure({"t": {"a": ([sample], [sample]), "b": ([sample], [])}})
     assert experiments.axes[0].get_title() == "t"
