@@ -281,3 +281,46 @@ def least_privilege_policy(secret_arn, parameter_arn):
         {"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": parameter_arn},
     ]}
 # ---- 07_environment_and_secrets (end) ----
+
+
+# 08_cold_starts, exercise 1: import boto3 where it is used; ordinary requests' cold starts skip it.
+MY_REPORT_SOURCE = '''
+def handler(event, context):
+    if event.get("export"):
+        import boto3  # only the export needs the SDK: imported on first use, once per environment
+
+        buckets = boto3.client("s3").list_buckets()["Buckets"]
+        return {"exported_to": len(buckets)}
+    return {"report": "ok"}
+'''
+
+# 08_cold_starts, exercise 2: shared and costly at init; one request's state in the handler; rare needs lazily.
+PLACEMENTS = {
+    "an S3 client that every request uses": "init",
+    "the table name, read from an environment variable": "init",
+    "the id of the user who sent this request": "handler",
+    "a list that collects this request's validation errors": "handler",
+    "a PDF library that only 1 request in 1,000 needs": "lazy",
+    "a database connection, reused by later requests": "init",
+}
+
+
+# 08_cold_starts, exercise 3: the first invocation grows; the factor is what the widget's summary line says at
+# 128 MB (the model over the notebook's own runs), e.g.:
+def slider_observation(runs):
+    from helpers.simulate import cold_start_model as model
+
+    mine = [run for run in runs if run.work == "boto3 lazily, on first use"]
+    calibration = model.calibrate([(r.sample.init_ms or 0.0, r.sample.measured_ms, r.sample.cpu_ms) for r in mine])
+    return {"which figure grows at 128 MB": "first invoke",
+            "how many times larger than at 1,769 MB": round(model.first_duration_ms(calibration, 128)
+                                                            / model.first_duration_ms(calibration, 1769), 1)}
+
+
+# 08_cold_starts, exercise 4: the user lives in a local variable, for one request only.
+MY_GREETER_SOURCE = '''
+def handler(event, context):
+    user = event.get("user")
+    return {"greeting": f"Hello, {user or 'guest'}!"}
+'''
+# ---- 08_cold_starts (end) ----
