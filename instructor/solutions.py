@@ -281,3 +281,10 @@ def least_privilege_policy(secret_arn, parameter_arn):
         {"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": parameter_arn},
     ]}
 # ---- 07_environment_and_secrets (end) ----
+
+
+# 09_concurrency_and_scaling, database exercise (protecting what is downstream): with max_connections = 15,
+# PostgreSQL keeps 3 for superusers and the workbook's monitor holds 1, so the functions may open 11 at once.
+# lambda_client.put_function_concurrency(FunctionName="orders-exercise", ReservedConcurrentExecutions=11)
+DATABASE_RESERVED_CONCURRENCY = 11
+# ---- 09_concurrency_and_scaling, database exercise (end) ----

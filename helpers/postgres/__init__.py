@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 
 from .activity import ConnectionSampler, app_connections, order_count
-from .burst import BurstResult, Outcome, burst
+from .bursts import BurstResult, Outcome, burst
 from .server import TOO_MANY_CONNECTIONS, PostgresServer, PostgresUnavailable, binaries
 
 FOLDER_PREFIX = "lambda-workbook-postgres-"

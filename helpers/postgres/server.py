@@ -205,6 +205,10 @@ class PostgresServer:
             try:
                 result = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                         timeout=timeout_s, text=True, **run_as())
+            except PermissionError as error:
+                who = f"as {ROOT_RUNS_AS!r} (PostgreSQL refuses root)" if run_as() else "as you"
+                raise PostgresUnavailable(f"PostgreSQL's {program} could not run {who}: {error}. Every folder "
+                                          "above it must be readable by that user (chmod o+rx).") from None
             except (OSError, subprocess.TimeoutExpired) as error:
                 raise PostgresUnavailable(f"PostgreSQL's {program} could not run: {error}") from None
             out.seek(0)
