@@ -83,12 +83,17 @@ class BurstResult:
     def environments(self) -> int:
         return len({outcome.environment_id for outcome in self.outcomes if outcome.environment_id})
 
+    @property
+    def cold_starts(self) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.cold_start)
+
     def __str__(self) -> str:
         text = (f"{self.size:>3} at once: {self.answered:>2} answered, {self.refused:>2} refused by the database, "
                 f"{self.throttled:>2} throttled by Lambda")
         if self.failed:
             text += f", {self.failed} failed otherwise ({Counter(o.detail for o in self.outcomes if o.kind == FAILED)})"
-        return text + f" | peak {self.peak_connections} connections"
+        text += f" | peak {self.peak_connections} connections"
+        return text + (f", {self.cold_starts} cold start(s)" if self.cold_starts else "")
 
 
 def classify(result: Invocation | LambdaAPIError) -> Outcome:

@@ -188,13 +188,14 @@ def test_each_outcome_is_sorted_by_what_it_met():
 
 
 def test_a_burst_result_counts_and_reads_well():
-    outcomes = [burst_module.Outcome("answered", payload={"backend_pid": pid}, environment_id=f"e{pid}")
+    outcomes = [burst_module.Outcome("answered", payload={"backend_pid": pid}, environment_id=f"e{pid}",
+                                     cold_start=pid == 1)
                 for pid in (1, 2, 2)] + [burst_module.Outcome("refused"), burst_module.Outcome("throttled")]
     result = postgres.BurstResult(5, outcomes, [(0.0, 0), (0.1, 3), (0.2, 1)], 0.3)
     assert (result.answered, result.refused, result.throttled, result.failed) == (3, 1, 1, 0)
     assert result.peak_connections == 3 and result.distinct_connections == 2 and result.environments == 2
     assert str(result) == ("  5 at once:  3 answered,  1 refused by the database,  1 throttled by Lambda | "
-                           "peak 3 connections")
+                           "peak 3 connections, 1 cold start(s)")
 
 
 @pytest.mark.skipif(not POSIX or os.geteuid() != 0, reason="only root hands the server to nobody")
