@@ -106,7 +106,8 @@ def test_the_server_listens_on_loopback_only_with_the_settings_asked(db):
     assert settings == {"max_connections": "10", "listen_addresses": "127.0.0.1",
                         "superuser_reserved_connections": "3", "unix_socket_directories": "",
                         "password_encryption": "scram-sha-256"}
-    assert "max_connections = 10: 3 reserved for superusers, 1 for the workbook's monitor, 6 for the functions" in str(db)
+    assert ("max_connections = 10: 3 reserved for superusers, 1 for the workbook's monitor, 6 for the functions"
+            in str(db))
 
 
 def test_past_its_slots_postgresql_refuses_the_app_and_says_why(db):
