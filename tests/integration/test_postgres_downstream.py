@@ -15,7 +15,7 @@ from helpers import postgres
 from helpers.deploy import deploy_function, make_queue, package_handler, package_layer
 from helpers.observe import wait_until
 
-HOLD = {"hold_s": 0.5}
+HOLD = {"hold_s": 1.0}  # long enough for every invocation of a burst to overlap, even on a busy machine
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def test_the_driver_comes_from_the_layer_and_the_order_is_written(orders, db):
 def test_past_max_connections_the_database_refuses_and_reserved_concurrency_stops_it(orders, lambda_client, db):
     name = orders()
     size = db.app_slots * 2
-    postgres.burst(db, name, size)  # start the environments: what follows runs on warm ones, all at once
+    postgres.burst(db, name, size, HOLD)  # start the environments: what follows runs on warm ones, all at once
     unprotected = postgres.burst(db, name, size, HOLD)
     print(unprotected)
     assert unprotected.refused > 0 and unprotected.throttled == 0 and unprotected.failed == 0
@@ -75,8 +75,8 @@ def test_past_max_connections_the_database_refuses_and_reserved_concurrency_stop
     lambda_client.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=db.app_slots)
     capped = postgres.burst(db, name, size, HOLD)
     print(capped)
-    assert capped.refused == 0 and capped.failed == 0
-    assert capped.answered == db.app_slots and capped.throttled == size - db.app_slots
+    assert capped.refused == 0 and capped.failed == 0 and capped.peak_connections <= db.app_slots
+    assert capped.throttled > 0 and capped.answered + capped.throttled == size
     throttle = next(o for o in capped.outcomes if o.kind == "throttled").detail
     assert "ReservedFunctionConcurrentInvocationLimitExceeded" in throttle
 

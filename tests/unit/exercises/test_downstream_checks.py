@@ -43,7 +43,7 @@ def test_the_solution_passes_and_is_measured(solutions, orders_function, lambda_
     reserve(lambda_client, orders_function, solutions.DATABASE_RESERVED_CONCURRENCY)
     assert downstream.check_database_cap(orders_function)
     out = capsys.readouterr().out
-    assert "Correct" in out and "a burst of 15 gave 11 answered, 4 throttled by Lambda (429), 0 refused" in out
+    assert "Correct" in out and "a burst of 15 gave" in out and "0 refused by the database" in out
 
 
 def test_unanswered_says_how_to_answer(orders_function, lambda_client, capsys, monkeypatch):
@@ -61,7 +61,7 @@ def test_too_many_is_refused_by_the_database(orders_function, lambda_client, cap
     reserve(lambda_client, orders_function, 14)
     assert not downstream.check_database_cap(orders_function)
     out = capsys.readouterr().out
-    assert "Not quite" in out and "11 for the functions" in out and "0 refused" not in out
+    assert "Not quite" in out and "the database takes 11" in out and "a burst of 18 gave" in out
     reserve(lambda_client, orders_function, 0)
     assert not downstream.check_database_cap(orders_function)
     assert "turns the function off" in capsys.readouterr().out
