@@ -139,8 +139,7 @@ class PostgresServer:
     @classmethod
     def start(cls, folder: Path, *, max_connections: int = 20, attempts: int = 3) -> PostgresServer:
         """Initialise a cluster in ``folder`` (which must exist and be empty) and start it on a free port."""
-        if max_connections <= SUPERUSER_RESERVED:
-            raise ValueError(f"max_connections must be more than the {SUPERUSER_RESERVED} reserved for superusers")
+        _check_max_connections(max_connections)
         server = cls(folder, 0, max_connections, secrets.token_urlsafe(16), secrets.token_urlsafe(16))
         server._initdb()
         for attempt in range(attempts):
@@ -156,6 +155,7 @@ class PostgresServer:
         return server
 
     def _options(self) -> str:
+        # fsync off and small buffers: a lesson's throw-away data, on a laptop
         settings = {"listen_addresses": self.host, "port": self.port, "max_connections": self.max_connections,
                     "superuser_reserved_connections": self.superuser_reserved, "unix_socket_directories": "",
                     "shared_buffers": "16MB", "fsync": "off", "log_connections": "off"}
@@ -256,9 +256,7 @@ class PostgresServer:
 
     def reconfigure(self, max_connections: int) -> None:
         """Restart with another ``max_connections`` (a restart is what PostgreSQL needs for it)."""
-        if max_connections <= self.superuser_reserved:
-            raise ValueError(f"max_connections must be more than the {self.superuser_reserved} reserved for "
-                             "superusers")
+        _check_max_connections(max_connections)
         self.max_connections = max_connections
         self._pg_ctl("restart", "-w", "-m", "fast", "-t", str(START_TIMEOUT_S), "-l", str(self.log_path),
                      "-o", self._options())
@@ -271,6 +269,12 @@ class PostgresServer:
             except PostgresUnavailable:
                 kill_postmaster(self.data)
         remove_folder(self.folder)
+
+
+def _check_max_connections(max_connections: int) -> None:
+    if max_connections <= SUPERUSER_RESERVED + MONITORS:
+        raise ValueError(f"max_connections must be more than {SUPERUSER_RESERVED + MONITORS}: PostgreSQL keeps "
+                         f"{SUPERUSER_RESERVED} for superusers and the workbook's monitor holds {MONITORS}")
 
 
 def postmaster_pid(data: Path) -> int | None:

@@ -67,8 +67,8 @@ def test_as_root_the_server_runs_as_nobody_and_otherwise_as_you(monkeypatch):
 
 
 def test_too_few_connections_are_refused_before_anything_starts(tmp_path):
-    with pytest.raises(ValueError, match="more than the 3 reserved"):
-        postgres.PostgresServer.start(tmp_path, max_connections=3)
+    with pytest.raises(ValueError, match="more than 4: PostgreSQL keeps 3 for superusers"):
+        postgres.PostgresServer.start(tmp_path, max_connections=4)
 
 
 @pytest.mark.skipif(not POSIX, reason="the fake initdb is a shell script")
