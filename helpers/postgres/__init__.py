@@ -46,6 +46,8 @@ def start(max_connections: int = DEFAULT_MAX_CONNECTIONS) -> PostgresServer:
     with _lock:
         server = current()
         if server is None:
+            if _current is not None:  # it stopped by itself (killed, crashed): clear what it left
+                _current.stop()
             _remove_orphans()
             folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
             try:

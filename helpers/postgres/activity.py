@@ -6,7 +6,7 @@ how many orders they wrote.
     >>> with ConnectionSampler(db) as sampler:     # sample every 20 ms while a burst runs
     ...     burst(...)
     >>> sampler.peak, sampler.samples[:2]
-    (17, [(0.0, 0), (0.021, 4)])
+    (6, [(0.0, 0), (0.021, 4)])
 """
 
 from __future__ import annotations

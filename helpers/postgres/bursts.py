@@ -1,10 +1,10 @@
 """A burst: N invocations of a database-backed function released at the same moment, and what each one met.
 
-    >>> result = burst(db, "orders-per-request", 20, {"hold_s": 1.0})
+    >>> result = burst(db, "orders-per-request", 12, {"hold_s": 0.75})   # db: max_connections 10, 6 for functions
     >>> print(result)
-    20 at once: 17 answered, 3 refused by the database, 0 throttled by Lambda | peak 17 connections
+     12 at once:  6 answered,  6 refused by the database,  0 throttled by Lambda | peak 6 connections
     >>> result.refused, result.peak_connections, result.distinct_connections
-    (3, 17, 17)
+    (6, 6, 6)
 
 Each invocation is a real one through the local AWS (``helpers.invoke``, the code path boto3's Invoke takes), on
 its own thread; a ``ConnectionSampler`` counts the function's connections on the server meanwhile. An outcome is

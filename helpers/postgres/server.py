@@ -236,7 +236,12 @@ class PostgresServer:
         import psutil
 
         pid = self.pid()
-        return pid is not None and psutil.pid_exists(pid)
+        if pid is None:
+            return False
+        try:  # a zombie has ended: only its parent (or init) has not reaped it yet
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
 
     def connect(self, *, admin: bool = False, database: str | None = None, timeout_s: float = 10) -> Any:
         """A pg8000 connection, as ``app`` to ``shop`` (or as the superuser, to ``postgres`` unless ``database``)."""

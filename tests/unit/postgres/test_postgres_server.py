@@ -16,6 +16,7 @@ import pytest
 
 from helpers import local_cloud, postgres
 from helpers.lambda_invoke import Invocation, LambdaAPIError
+from helpers.observe import wait_until
 from helpers.postgres import bursts as burst_module
 from helpers.postgres import server as server_module
 
@@ -212,3 +213,15 @@ def test_as_root_a_folder_nobody_cannot_reach_is_named(tmp_path, monkeypatch):
             postgres.PostgresServer.start(folder)
     finally:
         server_module.remove_folder(folder)
+
+
+def test_a_server_that_died_is_replaced_and_its_folder_removed():
+    first = postgres.start(max_connections=6)
+    try:
+        pid = first.pid()
+        psutil.Process(pid).kill()
+        assert wait_until(lambda: gone(pid), timeout_s=5)
+        second = postgres.start(max_connections=6)
+        assert second is not first and second.is_running() and not first.folder.exists()
+    finally:
+        postgres.stop()
