@@ -324,3 +324,9 @@ def handler(event, context):
     return {"greeting": f"Hello, {user or 'guest'}!"}
 '''
 # ---- 08_cold_starts (end) ----
+
+# 09_concurrency_and_scaling, database exercise (protecting what is downstream): with max_connections = 15,
+# PostgreSQL keeps 3 for superusers and the workbook's monitor holds 1, so the functions may open 11 at once.
+# lambda_client.put_function_concurrency(FunctionName="orders-exercise", ReservedConcurrentExecutions=11)
+DATABASE_RESERVED_CONCURRENCY = 11
+# ---- 09_concurrency_and_scaling, database exercise (end) ----

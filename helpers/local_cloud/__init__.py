@@ -18,6 +18,7 @@ import logging
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,8 @@ DEFAULT_REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
 WORKDIR_PREFIX = "lambda-workbook-"
 
-__all__ = ["ACCOUNT_ID", "DEFAULT_REGION", "FAKE_CREDENTIALS", "LocalCloud", "current", "reset", "start", "stop"]
+__all__ = ["ACCOUNT_ID", "DEFAULT_REGION", "FAKE_CREDENTIALS", "LocalCloud", "current", "on_stop", "reset", "start",
+           "stop"]
 
 
 class LocalCloud:
@@ -115,6 +117,7 @@ class LocalCloud:
 
 _lock = threading.RLock()
 _current: LocalCloud | None = None
+_on_stop: list[Callable[[], None]] = []
 
 
 def current() -> LocalCloud | None:
@@ -191,11 +194,25 @@ def reset() -> None:
         cloud.parts = _build(cloud.endpoint_url, cloud.launcher, cloud.settings)
 
 
+def on_stop(callback: Callable[[], None]) -> None:
+    """Call ``callback`` once when the local AWS next stops (e.g. to stop a lesson's database server with it)."""
+    with _lock:
+        if callback not in _on_stop:
+            _on_stop.append(callback)
+
+
 def stop() -> None:
     """Stop the local AWS and every execution environment, and restore this process's AWS settings."""
     global _current
     with _lock:
         cloud = _current
+        callbacks = list(_on_stop)
+        _on_stop.clear()
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:  # noqa: BLE001 - one failing clean-up must not keep the local AWS running
+                logging.getLogger(__name__).warning("clean-up at stop failed", exc_info=True)
         if cloud is None:
             return
         from helpers import moto_seam

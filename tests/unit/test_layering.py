@@ -19,7 +19,7 @@ LAYERS = [
     {"moto_seam"},
     {"triggers"},
     {"local_cloud"},
-    {"lambda_invoke", "deploy", "observe", "notebook", "setup_check", "exercises", "__init__"},
+    {"lambda_invoke", "deploy", "observe", "postgres", "notebook", "setup_check", "exercises", "__init__"},
     {"widgets"},
 ]
 
