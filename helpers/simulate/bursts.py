@@ -32,7 +32,8 @@ class BurstSettings:
 
     def scenario(self) -> Scenario:
         """The same burst as an agreement scenario (which both the model and the engine can run)."""
-        name = f"quota {self.quota}, reserved {self.reserved}, provisioned {self.provisioned}, {self.burst} at once"
+        reserved = "no reservation" if self.reserved is None else f"reserved {self.reserved}"
+        name = f"{self.burst} at once: quota {self.quota}, {reserved}, provisioned {self.provisioned}"
         return Scenario(name, requests=self.burst, duration_ms=DURATION_MS, init_ms=INIT_MS,
                         account_concurrency=self.quota, reserved=self.reserved, provisioned=self.provisioned)
 

@@ -253,23 +253,24 @@ def quota_explorer(measured: dict[BurstSettings, Counts] | None = None,
 
 
 def agreement_figure(pairs: Sequence[tuple[str, Counts, Counts]]) -> Figure:
-    """Each count of each scenario, the model's against the one measured here: on the diagonal, they agree."""
-    figure = Figure(figsize=(8, 3.8), dpi=90, facecolor="white")
-    axes = figure.add_subplot()
-    markers = "osD^v"
-    top = 1
-    for index, (name, model, real) in enumerate(pairs):
-        xs, ys = counts_by_category(model), counts_by_category(real)
-        top = max(top, *xs, *ys)
-        axes.scatter(xs, ys, marker=markers[index % len(markers)], s=60, facecolors="none",
-                     edgecolors=CATEGORY_COLOURS, linewidths=1.5, label=name)
-    axes.plot([0, top * 1.1], [0, top * 1.1], color="grey", linestyle=":", label="model = measurement")
-    axes.set_xlabel(f"{MODELLED} (helpers.simulate)")
-    axes.set_ylabel(f"{MEASURED} (the engine)")
-    axes.set_title("Every count, model against measurement: cold starts, warm, provisioned, 429s by Reason",
-                   fontsize=10)
-    axes.legend(fontsize=7, loc="upper left")
-    figure.tight_layout()
+    """Each burst's counts side by side, the model's (hatched) and the ones measured here (solid): where the bars
+    are the same height, model and measurement agree."""
+    figure = Figure(figsize=(9, 3.4), dpi=90, facecolor="white")
+    axes_list = figure.subplots(1, max(len(pairs), 1), sharey=True, squeeze=False)[0]
+    positions = np.arange(len(CATEGORIES))
+    labels = ["cold", "warm", "prov.", "429\nRes.", "429\nConc.", "429\nRate"]
+    for axes, (name, model, real) in zip(axes_list, pairs):
+        axes.bar(positions - 0.2, counts_by_category(model), 0.4, color=CATEGORY_COLOURS, alpha=0.45, hatch="//",
+                 edgecolor="black", label=MODELLED)
+        axes.bar(positions + 0.2, counts_by_category(real), 0.4, color=CATEGORY_COLOURS, edgecolor="black",
+                 label=MEASURED)
+        axes.set_xticks(positions)
+        axes.set_xticklabels(labels, fontsize=7)
+        axes.set_title(name, fontsize=8)
+    axes_list[0].set_ylabel("requests")
+    axes_list[0].legend(fontsize=7, loc="upper center")
+    figure.suptitle("The same bursts, modelled (hatched) and measured here (solid)", fontsize=10)
+    figure.subplots_adjust(left=0.07, right=0.98, top=0.82, bottom=0.17, wspace=0.08)
     return figure
 
 

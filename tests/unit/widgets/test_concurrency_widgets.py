@@ -91,7 +91,9 @@ def test_the_timeline_and_the_agreement_pictures():
     assert concurrency.png(figure).startswith(b"\x89PNG")
     counts = Counts(invocations=30, cold_starts=20, warm=0, provisioned=0, throttles={aws_facts.THROTTLE_ACCOUNT: 10})
     figure = concurrency.agreement_figure([("burst", counts, counts)])
-    assert "modelled" in figure.axes[0].get_xlabel() and "measured here" in figure.axes[0].get_ylabel()
+    heights = [patch.get_height() for patch in figure.axes[0].patches]
+    assert heights == [20, 0, 0, 0, 10, 0] * 2
+    assert [text.get_text() for text in figure.axes[0].get_legend().get_texts()] == ["modelled", "measured here"]
 
 
 def test_benchmark_explorers():
