@@ -110,7 +110,7 @@ SITUATIONS = {
 
 def expected_reasons() -> dict[str, str]:
     """What the scale model says: the Reason of most throttles in each situation, or "none"."""
-    from helpers.widgets.concurrency import spike_result  # the explorer's own runs
+    from helpers.simulate.spike import spike_result  # the explorer's own runs
 
     answers = {}
     for situation, settings in SITUATIONS.items():

@@ -17,13 +17,11 @@ from matplotlib.figure import Figure
 
 from helpers import aws_facts
 from helpers.observe.timeline import INIT, Timeline
-from helpers.simulate import arrivals, littles_law, streams
+from helpers.simulate import littles_law, streams
 from helpers.simulate.agreement import Counts
 from helpers.simulate.bursts import NO_RESERVATION, BurstSettings, modelled, parse_reserved, refusal
-from helpers.simulate.measurements import Measurements
 from helpers.simulate.results import ACCOUNT_LIMIT, RESERVED_LIMIT, SCALING_LIMIT, THROTTLED
-from helpers.simulate.scale_model import simulate
-from helpers.simulate.scenario import Scenario as ModelScenario
+from helpers.simulate.spike import QUIET_S, SPIKE_S, spike_result
 
 from .explorer import Explorer, RunButton, choice, slider
 
@@ -275,19 +273,6 @@ def agreement_figure(pairs: Sequence[tuple[str, Counts, Counts]]) -> Figure:
 
 
 # ---------------------------------------------------------------------------------------------- 4. AWS scale
-
-BASE_RATE, QUIET_S, SPIKE_S = 50.0, 2.0, 8.0
-
-
-@lru_cache(maxsize=256)
-def spike_result(peak_rate: int, duration_ms: int, quota: int, provisioned: int) -> Any:
-    """The scale model's run of a spike: ``BASE_RATE`` requests a second for ``QUIET_S``, then ``peak_rate`` for
-    ``SPIKE_S``, each taking ``duration_ms`` after a 300 ms init on a new environment."""
-    traffic = np.concatenate([arrivals.steady(BASE_RATE, QUIET_S), arrivals.steady(peak_rate, SPIKE_S, QUIET_S)])
-    provisioned = min(provisioned, quota - aws_facts.minimum_unreserved(quota))
-    return simulate(ModelScenario(traffic, Measurements.fixed(duration_ms, 300.0), account_concurrency=quota,
-                                  provisioned=provisioned, sample_step_s=0.05))
-
 
 def scaling_explorer() -> Explorer:
     """A spike to thousands of requests a second at AWS scale, in the scale model: concurrency over time against
