@@ -105,7 +105,7 @@ def timeline_figure(timeline: Timeline, title: str, *, predicted: float | None =
             colour = COLOURS["provisioned"] if provisioned and kind == "busy" else COLOURS[kind]
             for segment in bars:
                 axes.broken_barh([(segment.start, segment.end - segment.start)], (segment.row - 0.38, 0.76),
-                                 color=colour)
+                                 facecolor=colour, edgecolor="white", linewidth=0.8)  # back-to-back ones apart
     reasons = sorted({mark.reason for mark in timeline.throttles})
     for reason in reasons:
         times = [mark.time for mark in timeline.throttles if mark.reason == reason]
@@ -208,7 +208,7 @@ def quota_explorer(measured: dict[BurstSettings, Counts] | None = None,
         axes.set_ylabel("requests")
         axes.set_ylim(0, max(max(model), 1) * 1.18)
         where = "measured here and modelled" if real is not None else (
-            "modelled (Run it for real below)" if settings.laptop_sized else "modelled (beyond a laptop)")
+            "modelled (press Run it for real)" if settings.laptop_sized else "modelled (beyond a laptop)")
         axes.set_title(f"{settings.burst} at once, quota {settings.quota}: {where}", fontsize=10)
         axes.legend(fontsize=8, loc="upper right")
         figure.subplots_adjust(left=0.09, right=0.97, top=0.9, bottom=0.16)
@@ -339,7 +339,8 @@ def streams_explorer() -> Explorer:
     def draw(figure: Figure, values: Mapping[str, Any]) -> None:
         axes = figure.add_subplot()
         times = np.linspace(0, 60, 121)
-        for factor, style in ((1, ":"), (values["factor"], "-")):
+        shown = ((1, ":"), (values["factor"], "-")) if values["factor"] > 1 else ((1, "-"),)
+        for factor, style in shown:
             capacity = streams.records_per_second(values["shards"], factor, batch_size, batch_s)
             axes.plot(times, streams.iterator_age_s(values["incoming"], capacity, times), linestyle=style,
                       color=COLOURS["busy"] if style == "-" else "grey",
