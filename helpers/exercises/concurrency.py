@@ -8,7 +8,6 @@ shows; the expected answers are computed by the same scale model the explorer dr
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 from helpers import aws_facts
@@ -62,7 +61,7 @@ def check_noisy_neighbour(quiet: str = "payments", noisy: str = "batch-export") 
     the burst for real (a few seconds) and looks at what the quiet function's callers met."""
     import boto3
 
-    from helpers.observe.load import OK, fire, tally
+    from helpers.observe.load import OK, fire, tally, wait_until_in_flight
 
     client = boto3.client("lambda")
     try:
@@ -78,7 +77,7 @@ def check_noisy_neighbour(quiet: str = "payments", noisy: str = "batch-export") 
     burst = threading.Thread(target=lambda: met.update(noisy=tally(fire(noisy, [0.0] * NOISY_BURST,
                                                                         {"seconds": NOISY_SECONDS}))))
     burst.start()
-    time.sleep(0.4)
+    wait_until_in_flight(client.get_account_settings()["AccountLimit"]["UnreservedConcurrentExecutions"])
     met["quiet"] = tally(fire(quiet, [0.0] * QUIET_CALLS, {"seconds": 0.1}))
     burst.join(30)
     print(f"   during the burst: {quiet} callers met {met['quiet']}; {noisy} callers met {met.get('noisy')}")
