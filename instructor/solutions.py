@@ -330,3 +330,23 @@ def handler(event, context):
 # lambda_client.put_function_concurrency(FunctionName="orders-exercise", ReservedConcurrentExecutions=11)
 DATABASE_RESERVED_CONCURRENCY = 11
 # ---- 09_concurrency_and_scaling, database exercise (end) ----
+
+# 09_concurrency_and_scaling, exercise 1: rate x duration in seconds (Little's law).
+CONCURRENCY_NEEDED = {
+    "an API: 300 requests/s, 120 ms each": 36,
+    "thumbnails: 40 uploads/s, 2.5 s each": 100,
+    "a partner's batch: 1,200 requests/s, 0.9 s each": 1080,
+}
+
+# 09_concurrency_and_scaling, exercise 2: two callers at once need at least 2; 2 or 3 leaves the pool to the rest.
+PAYMENTS_RESERVATION = 3
+
+# 09_concurrency_and_scaling, exercise 3: the quota caps how many; the scaling rate how fast; provisioned needs
+# neither; Little's law (with the init) says whether anything is throttled at all.
+SCALING_REASONS = {
+    "5,000/s of 500 ms, quota 1,000, provisioned 0": "ConcurrentInvocationLimitExceeded",
+    "5,000/s of 500 ms, quota 10,000, provisioned 0": "FunctionInvocationRateLimitExceeded",
+    "5,000/s of 500 ms, quota 10,000, provisioned 3,000": "none",
+    "2,000/s of 100 ms, quota 1,000, provisioned 0": "none",
+}
+# ---- 09_concurrency_and_scaling (end) ----

@@ -134,7 +134,8 @@ class LambdaEngine:
         self._telemetry.publish(TelemetryEvent(
             self.clock.now(), INVOCATION, function.function_name, function.version, source=source,
             duration_ms=report.duration_ms, billed_ms=report.billed_duration_ms, memory_mb=report.memory_size_mb,
-            init_ms=report.init_duration_ms, provisioned=lease.provisioned, error=outcome.error_type is not None))
+            init_ms=report.init_duration_ms, provisioned=lease.provisioned, error=outcome.error_type is not None,
+            environment=outcome.log_stream_name))
         return outcome
 
     def _write_logs(self, spec: FunctionSpec, stream: str, lines: list[str]) -> None:

@@ -28,7 +28,8 @@ class TelemetryEvent:
     """One thing that happened. For ``concurrency``, ``value`` is the function's concurrent executions after the
     change and ``unreserved`` the account's unreserved executions in use; for ``throttle``, ``reason`` is AWS's
     Reason and ``source`` who was throttled (sync, async, sqs, stream, http); for ``invocation``, the REPORT's
-    figures, ``provisioned`` (ran on a provisioned environment, billed at those rates) and ``error``."""
+    figures, ``provisioned`` (ran on a provisioned environment, billed at those rates), ``error``, and
+    ``environment``: the execution environment it ran in (its log stream's name: one per environment)."""
 
     time: float
     kind: str
@@ -44,6 +45,7 @@ class TelemetryEvent:
     init_ms: float | None = None
     provisioned: bool = False
     error: bool = False
+    environment: str = ""
 
 
 class Telemetry:

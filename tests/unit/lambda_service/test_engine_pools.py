@@ -62,6 +62,7 @@ def test_every_invocation_that_ran_is_published_with_its_figures(pools, telemetr
     cold, warm = telemetry.events(kind=INVOCATION)
     assert (cold.function_name, cold.source, cold.init_ms, cold.provisioned) == ("fn", "sqs", 5.0, False)
     assert (warm.source, warm.init_ms, warm.billed_ms, warm.memory_mb) == ("sync", None, 1, 128)
+    assert cold.environment == warm.environment == "stream"  # the log stream of the environment it ran in
 
 
 def test_a_busy_environment_makes_the_next_request_start_another(pools):
