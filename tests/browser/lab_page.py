@@ -10,7 +10,6 @@ import base64
 import hashlib
 import re
 import time
-import urllib.parse
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,10 +18,11 @@ if TYPE_CHECKING:  # imported only for types: without playwright, the test is sk
 
 # JupyterLab 4.6
 NOTEBOOK = ".jp-NotebookPanel"
-CODE_CELL = ".jp-Notebook .jp-CodeCell"
+CODE_CELL = ".jp-CodeCell"
 INPUT_PROMPT = ".jp-InputPrompt"
 KERNEL_STATUS = ".jp-Notebook-ExecutionIndicator"  # data-status="idle" | "busy" | ...
 DIALOG = ".jp-Dialog"
+OUTPUT = ".jp-OutputArea-output"  # a widget's output shows "Loading widget..." then the widget or "Error displaying..."
 OUTPUT_STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'  # errors render as stderr
 # ipywidgets 8.1: an Explorer's view is a VBox whose direct children are its heading, controls, image and caption.
 EXPLORER = ".jp-OutputArea-output .widget-vbox:has(> .widget-slider):has(> img.widget-image)"
@@ -36,11 +36,11 @@ DARK = "JupyterLab Dark"
 LIGHT = "JupyterLab Light"
 
 
-def open_notebook(page: Page, url: str, *, timeout_s: float = 60) -> None:
-    """Open a notebook URL (``/lab/tree/NAME``) and wait until its kernel has started, is connected and idle."""
+def open_notebook(page: Page, url: str, path: str, *, timeout_s: float = 60) -> Locator:
+    """Open a notebook's URL and wait until its kernel has started, is connected and idle; returns its panel."""
     page.goto(url)
-    page.locator(NOTEBOOK).wait_for(timeout=timeout_s * 1000)
-    path = urllib.parse.unquote(urllib.parse.urlsplit(url).path.split("/lab/tree/", 1)[1])
+    panel = page.locator(f"{NOTEBOOK}:not(.lm-mod-hidden)")  # the notebook on show (strict: there is one)
+    panel.wait_for(timeout=timeout_s * 1000)
     deadline = time.monotonic() + timeout_s
     # The indicator says "idle" before the kernel exists too: ask the server (as the page, with its cookie).
     while not page.evaluate(
@@ -50,32 +50,45 @@ def open_notebook(page: Page, url: str, *, timeout_s: float = 60) -> None:
                               && s.kernel.execution_state === 'idle')""", path):
         assert time.monotonic() < deadline, f"the kernel of {path} did not start within {timeout_s:.0f} s"
         page.wait_for_timeout(200)
-    page.locator(f'{KERNEL_STATUS}[data-status="idle"]').wait_for(timeout=timeout_s * 1000)
+    panel.locator(f'{KERNEL_STATUS}[data-status="idle"]').wait_for(timeout=timeout_s * 1000)
+    return panel
 
 
-def run_all_cells(page: Page, *, timeout_s: float = 150) -> None:
-    """Run > Run All Cells, then wait until every cell has run (or the run stopped at an error) and the kernel is
-    idle again. Raises AssertionError naming the cell if a cell failed."""
+def run_all_cells(page: Page, panel: Locator, *, timeout_s: float = 150) -> None:
+    """Run > Run All Cells, then wait until every cell of the notebook in ``panel`` has run (or the run stopped at
+    an error) and its kernel is idle again. Raises AssertionError with the traceback if a cell failed."""
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     page.wait_for_function(
-        """([cells, prompt, status, stderr, dialog]) => {
-            const prompts = [...document.querySelectorAll(cells)].map(c => c.querySelector(prompt).textContent);
-            const idle = document.querySelector(status)?.dataset.status === 'idle';
-            const failed = [...document.querySelectorAll(stderr)].some(e => e.textContent.includes('Traceback'));
+        """([panel, cells, prompt, status, stderr, dialog]) => {
+            const prompts = [...panel.querySelectorAll(cells)].map(c => c.querySelector(prompt).textContent);
+            const idle = panel.querySelector(status)?.dataset.status === 'idle';
+            const failed = [...panel.querySelectorAll(stderr)].some(e => e.textContent.includes('Traceback'));
             const running = prompts.some(p => p.includes('*'));
             const ran = prompts.every(p => /\\d/.test(p));
             return document.querySelector(dialog) || (idle && !running && (ran || failed));
         }""",
-        arg=[CODE_CELL, INPUT_PROMPT, KERNEL_STATUS, OUTPUT_STDERR, DIALOG], timeout=timeout_s * 1000, polling=250)
+        arg=[panel.element_handle(), CODE_CELL, INPUT_PROMPT, KERNEL_STATUS, OUTPUT_STDERR, DIALOG],
+        timeout=timeout_s * 1000, polling=250)
     assert not page.locator(DIALOG).count(), "JupyterLab asks: " + page.locator(DIALOG).first.inner_text()
-    failures = [text for text in page.locator(OUTPUT_STDERR).all_inner_texts() if "Traceback" in text]
+    failures = [text for text in panel.locator(OUTPUT_STDERR).all_inner_texts() if "Traceback" in text]
     assert not failures, "a cell failed in JupyterLab:\n" + failures[0][-3000:]
 
 
-def first_explorer(page: Page, *, timeout_s: float = 30) -> Locator:
+def widgets_rendered(panel: Locator, *, timeout_s: float = 30) -> None:
+    """Wait until every widget output of the notebook has rendered (none says "Loading widget..."); raises
+    AssertionError if one shows JupyterLab's "Error displaying widget"."""
+    outputs = panel.locator(OUTPUT)
+    panel.page.wait_for_function(
+        "outputs => !outputs.some(o => o.textContent.trim().startsWith('Loading widget'))",
+        arg=outputs.element_handles(), timeout=timeout_s * 1000, polling=250)
+    broken = [text for text in outputs.all_inner_texts() if "Error displaying widget" in text]
+    assert not broken, f"a widget did not render: {broken[0][:500]}"
+
+
+def first_explorer(panel: Locator, *, timeout_s: float = 30) -> Locator:
     """The first explorer in the notebook's outputs, once it has rendered its controls and its plot."""
-    explorer = page.locator(EXPLORER).first
+    explorer = panel.locator(EXPLORER).first
     explorer.wait_for(timeout=timeout_s * 1000)
     plot(explorer).wait_for(timeout=timeout_s * 1000)
     return explorer

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,12 @@ class JupyterLab:
         """A URL of this server that logs the browser in (the token goes into a cookie)."""
         separator = "&" if "?" in path else "?"
         return f"{self.base_url}{path}{separator}token={self.token}"
+
+    def notebook_url(self, path: str) -> str:
+        """The URL that opens the notebook at ``path`` (relative to ``root``) alone, in a workspace of its own (so
+        the tabs an earlier test left open are not restored beside it)."""
+        workspace = f"test-{secrets.token_hex(4)}"
+        return self.url(f"/lab/workspaces/{workspace}/tree/{urllib.parse.quote(path)}")
 
     def api(self, method: str, path: str, body: Any = None) -> Any:
         """Call the server's REST API; returns the decoded JSON (None for an empty answer)."""

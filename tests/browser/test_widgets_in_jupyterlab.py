@@ -11,7 +11,6 @@ Needs Chromium (see ``lab_server.HOW_TO_ENABLE``; skipped with that message with
 from __future__ import annotations
 
 import shutil
-import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -73,10 +72,13 @@ NOTEBOOKS = [
 def test_a_slider_moved_with_the_keyboard_redraws_the_plot(place: Place, jupyterlab, browser, screenshots: Path):
     name = place(jupyterlab.root)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page_errors: list[str] = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
     try:
-        lab_page.open_notebook(page, jupyterlab.url(f"/lab/tree/{urllib.parse.quote(name)}"))
-        lab_page.run_all_cells(page)
-        explorer = lab_page.first_explorer(page)
+        notebook = lab_page.open_notebook(page, jupyterlab.notebook_url(name), name)
+        lab_page.run_all_cells(page, notebook)
+        lab_page.widgets_rendered(notebook)
+        explorer = lab_page.first_explorer(notebook)
         for theme in (lab_page.LIGHT, lab_page.DARK):
             lab_page.use_theme(page, theme)
             explorer.scroll_into_view_if_needed()
@@ -97,3 +99,4 @@ def test_a_slider_moved_with_the_keyboard_redraws_the_plot(place: Place, jupyter
         page.close()
         leftovers = jupyterlab.shutdown_kernels()
     assert not leftovers, f"still running after the kernel shut down: {[p.pid for p in leftovers]}"
+    assert not page_errors, f"uncaught errors in the page: {page_errors}"
