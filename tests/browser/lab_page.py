@@ -1,13 +1,13 @@
 """What a learner does in JupyterLab, as Playwright steps: open a notebook, Run All Cells from the menu, find an
 explorer (``helpers/widgets/explorer.py``), move its slider with the keyboard, and read the plot it draws.
 
-The selectors are JupyterLab 4.6's and ipywidgets 8.1's (noUiSlider sliders); they are all here, in one place:
+The selectors and menu labels are JupyterLab 4.6's and ipywidgets 8.1's (noUiSlider sliders); they are all here, at
+the top, so that an upgrade of either is one place to look.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 import time
 from dataclasses import dataclass
@@ -22,11 +22,15 @@ CODE_CELL = ".jp-CodeCell"
 INPUT_PROMPT = ".jp-InputPrompt"
 KERNEL_STATUS = ".jp-Notebook-ExecutionIndicator"  # data-status="idle" | "busy" | ...
 DIALOG = ".jp-Dialog"
+RUN_MENU, RUN_ALL = "Run", "Run All Cells"  # menu bar > menu item (role menuitem)
+THEME_SUBMENU = '#jp-mainmenu-settings .lm-Menu-item[data-type="submenu"]'  # Settings > Theme > (a theme's name)
+THEME_ITEM = '.lm-Menu-item[data-command="apputils:change-theme"]'
 OUTPUT = ".jp-OutputArea-output"  # a widget's output shows "Loading widget..." then the widget or "Error displaying..."
 OUTPUT_STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'  # errors render as stderr
 # ipywidgets 8.1: an Explorer's view is a VBox whose direct children are its heading, controls, image and caption.
 EXPLORER = ".jp-OutputArea-output .widget-vbox:has(> .widget-slider):has(> img.widget-image)"
 SLIDER = ":scope > .widget-slider"
+SLIDER_LABEL = ".widget-label"  # the description, with its unit: "Memory (MB)"
 SLIDER_HANDLE = '.noUi-handle[role="slider"]'  # focusable; arrow keys move it one step
 SLIDER_READOUT = ".widget-readout"
 PLOT = ":scope > img.widget-image"
@@ -57,8 +61,8 @@ def open_notebook(page: Page, url: str, path: str, *, timeout_s: float = 60) -> 
 def run_all_cells(page: Page, panel: Locator, *, timeout_s: float = 150) -> None:
     """Run > Run All Cells, then wait until every cell of the notebook in ``panel`` has run (or the run stopped at
     an error) and its kernel is idle again. Raises AssertionError with the traceback if a cell failed."""
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    page.get_by_role("menuitem", name=RUN_MENU, exact=True).click()
+    page.get_by_role("menuitem", name=RUN_ALL, exact=True).click()
     page.wait_for_function(
         """([panel, cells, prompt, status, stderr, dialog]) => {
             const prompts = [...panel.querySelectorAll(cells)].map(c => c.querySelector(prompt).textContent);
@@ -121,7 +125,8 @@ class SliderMove:
 
     @property
     def plot_changed(self) -> bool:
-        return hashlib.sha256(self.png_before).digest() != hashlib.sha256(self.png_after).digest()
+        """Whether the plot shows a different picture now (a new PNG, not just the same one sent again)."""
+        return self.png_after.startswith(b"\x89PNG") and self.png_after != self.png_before
 
 
 def move_first_slider(explorer: Locator, *, timeout_s: float = 30) -> SliderMove:
@@ -130,7 +135,7 @@ def move_first_slider(explorer: Locator, *, timeout_s: float = 30) -> SliderMove
     slider = explorer.locator(SLIDER).first
     handle = slider.locator(SLIDER_HANDLE)
     readout = slider.locator(SLIDER_READOUT)
-    label = slider.locator(".widget-label").inner_text()
+    label = slider.locator(SLIDER_LABEL).inner_text()
     before = readout.inner_text()
     png_before = plot_png(explorer)
     image = plot(explorer).element_handle()
@@ -151,8 +156,8 @@ def use_theme(page: Page, theme: str, *, timeout_s: float = 30) -> None:
     if page.locator("body").get_attribute("data-jp-theme-name") == theme:
         return
     page.get_by_role("menuitem", name="Settings", exact=True).click()
-    _menu_item(page, '#jp-mainmenu-settings .lm-Menu-item[data-type="submenu"]', "Theme").hover()
-    _menu_item(page, '.lm-Menu-item[data-command="apputils:change-theme"]', theme).click()
+    _menu_item(page, THEME_SUBMENU, "Theme").hover()
+    _menu_item(page, THEME_ITEM, theme).click()
     page.locator(f'body[data-jp-theme-name="{theme}"]').wait_for(state="attached", timeout=timeout_s * 1000)
     page.wait_for_timeout(300)  # let the theme's stylesheet apply before anyone measures colours
 
