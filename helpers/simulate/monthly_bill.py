@@ -11,13 +11,12 @@ line by line, so the calculator can be checked against a workload that ran.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from helpers import aws_facts
 from helpers.runtime.log_lines import parse_report
-from helpers.simulate.pricing import Cost, Usage, cost
+from helpers.simulate.pricing import Cost, Usage, billed_ms, cost
 
 
 @dataclass(frozen=True)
@@ -46,11 +45,11 @@ def usage(workload: Workload) -> Usage:
     served_provisioned = round(workload.requests * share)
     on_demand = workload.requests - served_provisioned
     cold = round(on_demand * min(max(workload.cold_start_share, 0.0), 1.0))
-    warm_billed = math.ceil(workload.duration_ms)
-    cold_billed = math.ceil(workload.duration_ms + (workload.init_ms if workload.init_billed else 0.0))
+    warm_billed = billed_ms(workload.duration_ms)  # rounded up as REPORT rounds it (metering.billed_duration_ms)
+    cold_billed = billed_ms(workload.duration_ms, workload.init_ms, init_billed=workload.init_billed)
     return Usage(memory_mb=workload.memory_mb, requests=workload.requests,
-                 billed_ms=(on_demand - cold) * max(warm_billed, 1) + cold * max(cold_billed, 1),
-                 provisioned_billed_ms=served_provisioned * max(warm_billed, 1),
+                 billed_ms=(on_demand - cold) * warm_billed + cold * cold_billed,
+                 provisioned_billed_ms=served_provisioned * warm_billed,
                  architecture=workload.architecture, ephemeral_mb=workload.ephemeral_mb,
                  provisioned=workload.provisioned, provisioned_enabled_s=workload.provisioned_hours * 3600)
 

@@ -95,6 +95,9 @@ def draw_memory(figure: Figure, values: Mapping[str, Any], curves: Mapping[str, 
         axes.grid(alpha=0.3)
     left.set_yscale("log")
     left.minorticks_off()
+    low, high = min(points["wall"].min(), model_duration.min()), max(points["duration"].max(), model_duration.max())
+    ticks = [tick for tick in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000) if low / 2 <= tick <= high * 2]
+    left.set_yticks(ticks, labels=[f"{tick:g}" for tick in ticks])
     left.set_ylabel("ms per invocation (median, warm)")
     left.set_title(f"{values['function']}: Duration", fontsize=10)
     right.set_ylabel("$ per million invocations")
@@ -190,19 +193,19 @@ class PowerTuner:
         positions = np.arange(len(powers))
         durations = [item.duration for item in tuning.stats]
         costs = [item.cost * 1e6 for item in tuning.stats]
-        axes.plot(positions, durations, "o-", color="#d62728", label="average duration (ms)")
+        duration_line, = axes.plot(positions, durations, "o-", color="#d62728", label="average duration (ms)")
         axes.set_ylabel("average duration (ms)", color="#d62728")
         axes.set_xticks(positions, labels=[str(power) for power in powers])
         axes.set_xlabel("memory (MB)")
         axes.set_ylim(bottom=0)
         twin = axes.twinx()
-        twin.plot(positions, costs, "s-", color=MEASURED, label="average cost per invocation")
-        twin.set_ylabel("$ per million invocations (cost x 1e6)", color=MEASURED)
+        cost_line, = twin.plot(positions, costs, "s-", color=MEASURED, label="average cost per invocation (x 1e6)")
+        twin.set_ylabel("$ per million invocations (duration only)", color=MEASURED)
         twin.set_ylim(bottom=0)
         best = powers.index(tuning.best.power)
-        axes.plot([positions[best]], [durations[best]], "*", color=BEST, markersize=18, label=f"{tuning.strategy}: "
-                  f"{tuning.best.power} MB")
-        axes.legend(loc="upper center", fontsize=8)
+        star, = axes.plot([positions[best]], [durations[best]], "*", color=BEST, markersize=18,
+                          label=f"{tuning.strategy} picks {tuning.best.power} MB")
+        axes.legend(handles=[duration_line, cost_line, star], loc="upper center", fontsize=8)
         kind = "cold starts only" if values["cold"] else "warm and the first cold"
         axes.set_title(f"{values['function']}: N={values['num']} per value ({kind}); measured here: REPORT lines, "
                        "Duration by the CPU model", fontsize=9)
@@ -217,7 +220,7 @@ class PowerTuner:
         weight = f" (balancedWeight {tuning.balanced_weight:g})" if tuning.strategy == "balanced" else ""
         return (f"Strategy <b>{tuning.strategy}</b>{weight} picks <b>{tuning.best.power} MB</b>. The tuning's own "
                 f"invocations cost ${tuning.lambda_cost:.8f}.<table><tr><th>memory</th><th>average duration</th>"
-                f"<th>$ per million</th></tr>{rows}</table>")
+                f"<th>$ per million (duration only, as the tool counts)</th></tr>{rows}</table>")
 
 
 # ------------------------------------------------------------------------------------------- the pricing calculator

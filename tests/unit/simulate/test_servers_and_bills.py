@@ -68,3 +68,11 @@ def test_server_prices_and_break_even_match_round2_table():
     assert servers.break_even_rps(servers.SERVERS[0], 100, 512, free_tier=True) > rate
     with pytest.raises(ValueError):
         servers.server_named("EC2 x1e.32xlarge")
+
+
+def test_one_line_through_the_calculator_is_its_billed_duration():
+    """Priced one invocation at a time, the calculator's arithmetic is the REPORT line's Billed Duration exactly
+    (even where floating-point sums would round up one millisecond too far: 10.1 + 0.9)."""
+    for duration, init, billed in ((10.1, 0.9, 11), (15.74, 130.49, 147), (0.2, None, 1), (329.18, None, 330)):
+        line = report("r", duration, billed, 128, 40, init)
+        assert monthly_bill.usage(monthly_bill.workload_from_reports([line])).billed_ms == billed
