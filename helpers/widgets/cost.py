@@ -38,11 +38,11 @@ def warm_runs(runs: Runs) -> dict[int, list[Run]]:
     return {memory: [run for run in found if not run.cold_start] or list(found) for memory, found in runs.items()}
 
 
-def calibration_of(runs: Runs) -> tuple[int, memory_model.Calibration]:
-    """The model's calibration from the warm runs at the largest memory size measured (a full vCPU from 1,769 MB)."""
-    memory = max(runs)
-    found = warm_runs(runs)[memory]
-    return memory, memory_model.calibrate([run.measured_ms for run in found], [run.cpu_ms for run in found])
+def calibration_of(runs: Runs) -> memory_model.Calibration:
+    """The model's calibration from every warm run: the CPU time and the wait measured here do not depend on the
+    memory size (a full core at every size), so the medians over all of them are the steadiest estimate."""
+    found = [run for runs_at in warm_runs(runs).values() for run in runs_at]
+    return memory_model.calibrate([run.measured_ms for run in found], [run.cpu_ms for run in found])
 
 
 def measured_points(runs: Runs) -> dict[str, np.ndarray]:
@@ -69,19 +69,19 @@ MODEL_MEMORY = np.unique(np.concatenate([np.geomspace(128, 3008, 40).round(), [1
 def memory_curves(runs: Runs) -> dict[str, Any]:
     """What the memory plot draws for one function: measured points, the calibration and the model's curves."""
     points = measured_points(runs)
-    at, calibration = calibration_of(runs)
+    calibration = calibration_of(runs)
     model_duration = np.array([memory_model.duration_ms(calibration, int(m)) for m in MODEL_MEMORY])
     model_cost = np.array([memory_model.cost_per_million(d, int(m)) for d, m in zip(model_duration, MODEL_MEMORY)])
-    return {"points": points, "at": at, "calibration": calibration, "duration": model_duration, "cost": model_cost}
+    return {"points": points, "calibration": calibration, "duration": model_duration, "cost": model_cost}
 
 
 def draw_memory(figure: Figure, values: Mapping[str, Any], curves: Mapping[str, Any]) -> None:
     """Duration and cost per million against memory: REPORT lines of real runs, wall time measured here, and the
-    CPU model calibrated at the largest size (``curves``: ``memory_curves`` of the chosen function)."""
-    points, at = curves["points"], curves["at"]
+    CPU model calibrated on what was measured (``curves``: ``memory_curves`` of the chosen function)."""
+    points = curves["points"]
     model_duration, model_cost = curves["duration"], curves["cost"]
     left, right = figure.subplots(1, 2)
-    left.plot(MODEL_MEMORY, model_duration, color=MODELLED, label=f"modelled: wait + CPU x 1,769/memory (from {at} MB)")
+    left.plot(MODEL_MEMORY, model_duration, color=MODELLED, label="modelled: wait + CPU x 1,769/memory")
     left.plot(points["memory"], points["duration"], "o", color=MEASURED, label="REPORT Duration of real runs")
     left.plot(points["memory"], points["wall"], "x", color="black", label="measured here: wall time (a full core)")
     right.plot(MODEL_MEMORY, model_cost, color=MODELLED, label="modelled")
@@ -117,11 +117,12 @@ def memory_summary(values: Mapping[str, Any], curves: Mapping[str, Any]) -> str:
                        memory_model.cost_per_million(full, 1769))
     return (f"Modelled at {memory} MB: {duration:.1f} ms and ${cost:.2f} per million invocations "
             f"({duration / full:.1f} x the Duration at 1,769 MB, {cost / full_cost:.2f} x its cost). "
-            f"Calibration: {calibration.cpu_ms:.1f} ms of CPU, {calibration.wait_ms:.1f} ms of waiting per invocation.")
+            f"Calibration (medians of every warm run measured here): {calibration.cpu_ms:.1f} ms of CPU, "
+            f"{calibration.wait_ms:.1f} ms of waiting per invocation.")
 
 
 def memory_explorer(sweeps: Mapping[str, Runs]) -> Explorer:
-    """Memory against Duration and cost, for each function swept (real runs at a few sizes, the model between)."""
+    """Memory against Duration and cost, for each function swept (real runs at a few sizes, the model throughout)."""
     controls = {"function": choice("Function", list(sweeps), value=next(iter(sweeps))),
                 "memory": slider("Memory", "MB", value=128, min=128, max=3008, step=64)}
     curves = {name: memory_curves(runs) for name, runs in sweeps.items()}  # computed once: a redraw only draws

@@ -40,14 +40,20 @@ def test_memory_explorer_draws_real_runs_and_the_model(sample):
 def test_power_tuner_follows_the_tool_over_cached_runs(sample):
     tuner = cost.PowerTuner(sample["warm"], sample["cold"])
     explorer = tuner.explorer
-    expected = pt.tune(report_lines(sample["warm"]["cpu-bound"]), num=5, strategy="cost")
+    num = explorer.values()["num"]
+    assert num == max(len(runs) for runs in sample["warm"]["cpu-bound"].values())  # every cached invocation
+    expected = pt.tune(report_lines(sample["warm"]["cpu-bound"]), num=num, strategy="cost")
     assert f"picks <b>{expected.best.power} MB</b>" in explorer.caption.value
     axes = explorer.figure.axes[0]
     assert list(axes.lines[0].get_ydata()) == pytest.approx([item.duration for item in expected.stats])
     assert list(explorer.figure.axes[1].lines[0].get_ydata()) == pytest.approx(
         [item.cost * 1e6 for item in expected.stats])
+    explorer.controls["num"].value = 5  # the first five of each value, as if the tool had run with num=5
+    first_five = pt.tune(report_lines(sample["warm"]["cpu-bound"]), num=5)
+    assert list(explorer.figure.axes[0].lines[0].get_ydata()) == pytest.approx(
+        [item.duration for item in first_five.stats])
     explorer.controls["strategy"].value = "speed"
-    fastest = pt.tune(report_lines(sample["warm"]["cpu-bound"]), strategy="speed").best.power
+    fastest = pt.tune(report_lines(sample["warm"]["cpu-bound"]), num=5, strategy="speed").best.power
     assert f"picks <b>{fastest} MB</b>" in explorer.caption.value
     explorer.controls["128 MB"].value = False
     assert len(explorer.figure.axes[0].lines[0].get_xdata()) == len(sample["warm"]["cpu-bound"]) - 1
@@ -70,7 +76,7 @@ def test_power_tuner_button_runs_and_stores(sample):
 
     tuner = cost.PowerTuner(sample["warm"], None, tune_for_real)
     tuner.button.run()
-    assert calls == [("cpu-bound", False, 5)]
+    assert calls == [("cpu-bound", False, tuner.explorer.values()["num"])]
     assert sorted(tuner.warm["cpu-bound"]) == [128, 1769]
     assert len(tuner.explorer.figure.axes[0].lines[0].get_xdata()) == 2
 
