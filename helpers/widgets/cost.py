@@ -9,6 +9,7 @@ the power tuner's button only. Each plot says what is measured here and what is 
 
 from __future__ import annotations
 
+import functools
 import json
 import statistics
 from collections.abc import Callable, Mapping
@@ -292,12 +293,24 @@ def pricing_explorer(defaults: Mapping[str, Any] | None = None) -> Explorer:
 # ------------------------------------------------------------------------------------------- Lambda against servers
 
 RATES = np.geomspace(0.01, 1000, 120)
+RATE_TICKS = (0.01, 0.1, 1, 10, 100, 1000)
+
+
+@functools.lru_cache(maxsize=256)
+def lambda_curve(duration: int, memory: int, architecture: str, free_tier: bool) -> tuple[float, ...]:
+    """A month of Lambda at each of ``RATES`` (kept: moving the server controls does not recompute it)."""
+    return tuple(servers.lambda_monthly_usd(rate, duration, memory, architecture, free_tier) for rate in RATES)
+
+
+@functools.lru_cache(maxsize=256)
+def break_even(server: str, duration: int, memory: int, architecture: str, instances: int, free_tier: bool) -> float:
+    return servers.break_even_rps(servers.server_named(server), duration, memory, architecture, instances, free_tier)
 
 
 def draw_servers(figure: Figure, values: Mapping[str, Any]) -> None:
     duration, memory, arch = values["duration"], values["memory"], values["architecture"]
     chosen = servers.server_named(values["server"])
-    lambda_usd = [servers.lambda_monthly_usd(rate, duration, memory, arch, values["free_tier"]) for rate in RATES]
+    lambda_usd = lambda_curve(duration, memory, arch, values["free_tier"])
     axes = figure.add_subplot()
     axes.plot(RATES, lambda_usd, color=MODELLED, linewidth=2, label=f"Lambda: {duration} ms at {memory} MB, {arch}")
     for server in servers.SERVERS:
@@ -305,24 +318,28 @@ def draw_servers(figure: Figure, values: Mapping[str, Any]) -> None:
             axes.axhline(server.monthly_usd(), color="grey", linewidth=0.6, alpha=0.5)
     axes.axhline(chosen.monthly_usd(values["instances"]), color=MEASURED, linewidth=2,
                  label=f"{values['instances']} x {chosen.name} (${chosen.hourly_usd:.4f}/h, {chosen.checked})")
-    rate = servers.break_even_rps(chosen, duration, memory, arch, values["instances"], values["free_tier"])
+    rate = break_even(chosen.name, duration, memory, arch, values["instances"], values["free_tier"])
     if np.isfinite(rate):
         axes.axvline(rate, color=BEST, linestyle="--", label=f"break-even: {rate:.2f} requests/s")
     axes.set_xscale("log")
     axes.set_yscale("log")
+    axes.minorticks_off()
+    axes.set_xticks(RATE_TICKS, labels=[f"{tick:g}" for tick in RATE_TICKS])  # plain labels: no mathtext to render
+    low, high = min(lambda_usd[0], chosen.monthly_usd()), max(lambda_usd[-1], chosen.monthly_usd(values["instances"]))
+    usd_ticks = [10.0 ** power for power in range(-4, 8) if low / 10 <= 10.0 ** power <= high * 10]
+    axes.set_yticks(usd_ticks, labels=[f"${tick:,g}" for tick in usd_ticks])
     axes.set_xlabel("steady request rate (requests per second)")
     axes.set_ylabel("USD per month")
     axes.set_title("Modelled from dated prices (grey: the other servers, one instance each)", fontsize=10)
     axes.legend(fontsize=8, loc="upper left")
-    axes.minorticks_off()
     axes.grid(alpha=0.3)
-    figure.subplots_adjust(left=0.1, right=0.97, bottom=0.13, top=0.91)
+    figure.subplots_adjust(left=0.13, right=0.97, bottom=0.13, top=0.91)
 
 
 def servers_summary(values: Mapping[str, Any]) -> str:
     chosen = servers.server_named(values["server"])
-    rate = servers.break_even_rps(chosen, values["duration"], values["memory"], values["architecture"],
-                                  values["instances"], values["free_tier"])
+    rate = break_even(chosen.name, values["duration"], values["memory"], values["architecture"], values["instances"],
+                      values["free_tier"])
     if not np.isfinite(rate):
         return "Lambda stays cheaper at every rate on the plot."
     per_request = servers.lambda_cost_per_request(values["duration"], values["memory"], values["architecture"])
