@@ -184,6 +184,8 @@ HUNGRY_PAYLOAD = {"megabytes": 200}
 
 def _run_hungry(memory_mb: int) -> tuple[bool, int]:
     """memory_hungry.py at ``memory_mb`` with 200 MB, for real: (ran without error, Max Memory Used)."""
+    import boto3
+
     from helpers.deploy.functions import deploy_function
     from helpers.deploy.packaging import package_handler
     from helpers.lambda_invoke import invoke
@@ -191,7 +193,10 @@ def _run_hungry(memory_mb: int) -> tuple[bool, int]:
     name = f"hungry-check-{memory_mb}"
     deploy_function(name, "memory_hungry.handler", package_handler("memory_hungry"), role_arn=check_role_arn(),
                     MemorySize=memory_mb, Timeout=30)
-    result = invoke(name, HUNGRY_PAYLOAD)
+    try:
+        result = invoke(name, HUNGRY_PAYLOAD)
+    finally:
+        boto3.client("lambda").delete_function(FunctionName=name)
     used = result.report.max_memory_used_mb if result.report is not None else 0
     return result.ok, used
 
