@@ -94,3 +94,13 @@ EPHEMERAL_PRICE_GB_S = 0.0000000309  # per GB-s of /tmp above 512 MB
 SNAPSTART_CACHE_PRICE_GB_S = 0.0000015046  # Python and .NET (Java's is free): per GB-s of the cached snapshot
 SNAPSTART_CACHE_MINIMUM_S = 3 * 3600  # 3 hours per published version, then per millisecond
 SNAPSTART_RESTORE_PRICE_GB = 0.0001397998  # per GB of memory restored
+
+# ---------------------------------------------------------------------------------------------- servers to compare with
+# us-east-1, on-demand, Linux, USD per hour. Not AWS's pages: third-party transcriptions of AWS's Price List
+# (round2-facts §4 [EC2P], "queried 2026-09-16"; [FG], Vantage and two 2026-03/04 write-ups). The seeds give none.
+SERVER_PRICES_CHECKED = {"EC2": "2026-09-16", "Fargate": "2026-03"}
+EC2_HOURLY = {"t4g.small": 0.0168, "t3.small": 0.0208, "m7g.medium": 0.0408}  # 2 vCPU/2 GiB, 2/2, 1/4
+EC2_SPECS = {"t4g.small": (2, 2.0), "t3.small": (2, 2.0), "m7g.medium": (1, 4.0)}  # vCPUs, GiB
+FARGATE_VCPU_HOURLY = {"x86_64": 0.04048, "arm64": 0.03238}
+FARGATE_GB_HOURLY = {"x86_64": 0.004445, "arm64": 0.00356}
+HOURS_PER_MONTH = 730  # AWS's pricing examples' month

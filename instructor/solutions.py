@@ -350,3 +350,27 @@ SCALING_REASONS = {
     "2,000/s of 100 ms, quota 1,000, provisioned 0": "none",
 }
 # ---- 09_concurrency_and_scaling (end) ----
+
+# ---- 10_memory_and_cost (begin) ----
+# 10_memory_and_cost, exercise 1: 400 ms of CPU and 50 ms of waiting. The CPU part costs the same up to 1,769 MB, the
+# waiting costs more at every size, so cost -> 128 MB; one thread stops speeding up at 1,769 MB and the tie with
+# 3,008 MB goes to the cheaper; balanced (0.5) weighs 12 x faster against 12 % dearer -> 1,769 MB.
+STRATEGY_PICKS = {"cost": 128, "speed": 1769, "balanced": 1769}
+
+# 10_memory_and_cost, exercise 2: (4.9 M x 120 ms + 100,000 x 520 ms) x 1 GB = 640,000 GB-s; 240,000 after the free
+# tier x $0.0000133334 (Arm) = $3.20; 4 M billable requests x $0.20 per million = $0.80.
+MONTHLY_BILL_USD = 4.00
+
+# 10_memory_and_cost, exercise 3: the wait is the downstream's; only the handler's own CPU stretches.
+IO_BOUND_STATEMENTS = {
+    "At 3,008 MB the downstream service answers sooner than at 128 MB.": False,
+    "At 128 MB the REPORT Duration is a little longer, because the handler's own CPU work (the HTTP client, JSON) "
+    "gets 7 % of a vCPU.": True,
+    "Its cost per invocation grows about in proportion to memory.": True,
+    "The power tuner's cost strategy picks the smallest size measured.": True,
+    "At 1,769 MB one execution environment serves twice as many requests at once as at 128 MB.": False,
+}
+
+# 10_memory_and_cost, exercise 4: 200 MB of data plus the runtime (about 15 MB) fit in 256 MB, not in 128 MB.
+MEMORY_FOR_200_MB = 256
+# ---- 10_memory_and_cost (end) ----

@@ -5,7 +5,8 @@ source mappings (``mappings``), what the order handlers left behind (``orders``)
     >>> log_lines("order-worker", "[ERROR]")
     >>> processed_orders("order-worker")       # [['o-1', 'o-2'], ['o-3']]: the orders of each invocation
 
-None of these modules imports boto3 until it is called.
+None of these modules imports boto3 until it is called. Two more are imported by name where needed:
+``power_tuning`` (AWS Lambda Power Tuning's runs, for real) and ``downstream`` (a slow service on loopback).
 """
 
 from __future__ import annotations
