@@ -61,13 +61,13 @@ ASYNC_PAYLOAD_MAX_BYTES = 1024 * 1024  # 1 MB since October 2025
 RESPONSE_MAX_BYTES = 6_291_556  # the figure AWS's own Function.ResponseSizeTooLarge message names
 LOG_TAIL_BYTES = 4096  # LogType=Tail returns the last 4 KB
 
-# ---------------------------------------------------------------------------------------------- asynchronous retries (§5)
+# ------------------------------------------------------------------------------------------- asynchronous retries (§5)
 ASYNC_RETRY_DELAYS_S = (60.0, 120.0)  # about one minute before the 2nd attempt, two before the 3rd
 ASYNC_DEFAULT_MAX_RETRIES = 2
 ASYNC_DEFAULT_MAX_EVENT_AGE_S = 21_600  # 6 hours
 ASYNC_THROTTLE_BACKOFF_S = (1.0, 300.0)  # a throttled event is tried again after 1 s, doubling up to 5 minutes
 
-# ---------------------------------------------------------------------------------------------- event source mappings (§5)
+# ------------------------------------------------------------------------------------------ event source mappings (§5)
 SQS_DEFAULT_BATCH_SIZE = 10
 SQS_MAX_BATCH_WITHOUT_WINDOW = 10
 SQS_DEFAULT_POLLERS = 5  # Lambda starts with five pollers per queue

@@ -28,8 +28,8 @@ from helpers.runtime.spec import FunctionSpec, InitOutcome, InvocationOutcome, I
 
 from .concurrency import ConcurrencyLedger, Lease
 from .functions import FunctionVersion
-from .ports import LogSink
 from .laptop import EnvironmentSlots
+from .ports import LogSink
 from .telemetry import INVOCATION, WAIT, Telemetry, TelemetryEvent
 
 DEFAULT_IDLE_TIMEOUT_S = aws_facts.IDLE_RECLAIM_S

@@ -24,8 +24,8 @@ from typing import Any
 
 from helpers import aws_facts, guard
 from helpers.clock import WorkbookClock
-from helpers.lambda_service.concurrency import ConcurrencyLedger
 from helpers.lambda_service import laptop
+from helpers.lambda_service.concurrency import ConcurrencyLedger
 from helpers.lambda_service.engine import LambdaEngine
 from helpers.lambda_service.laptop import EnvironmentSlots
 from helpers.lambda_service.provisioned import ProvisionedConcurrency

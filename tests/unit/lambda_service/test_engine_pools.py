@@ -18,6 +18,7 @@ from helpers.lambda_service.engine import LambdaEngine
 from helpers.lambda_service.laptop import EnvironmentSlots
 from helpers.lambda_service.telemetry import INVOCATION, Telemetry
 
+
 @pytest.fixture
 def clock():
     made = WorkbookClock()
