@@ -8,8 +8,9 @@ not Lambda, was the limit. A model (``helpers/simulate``) goes where the cap sto
 
 The default comes from the machine: half of the memory free at start-up at ``ENVIRONMENT_BUDGET_MB`` per
 environment (a Python runtime that imports boto3 is about 70 MB; a trivial one about 15 MB), and at most
-``PER_CORE`` per core, never fewer than ``MINIMUM``. ``start(max_environments=N)``, ``--max-environments N`` or
-``cloud.environment_slots.limit = N`` set another.
+``PER_CORE`` per core, never fewer than ``MINIMUM``. ``start(max_environments=N)``, ``--max-environments N``,
+``cloud.environment_slots.limit = N`` or, for every kernel on a shared machine, the environment variable
+``LAMBDA_WORKBOOK_MAX_ENVIRONMENTS`` set another.
 """
 
 from __future__ import annotations
@@ -31,6 +32,19 @@ def default_limit(available_bytes: int | None = None, cores: int | None = None) 
     cores = (os.cpu_count() or 1) if cores is None else cores
     by_memory = int(available * 0.5) // (ENVIRONMENT_BUDGET_MB * 1024 * 1024)
     return max(MINIMUM, min(by_memory, cores * PER_CORE))
+
+
+CAP_VARIABLE = "LAMBDA_WORKBOOK_MAX_ENVIRONMENTS"
+
+
+def limit_from_environment(environ: dict[str, str] | None = None) -> int | None:
+    """The cap an instructor set for every learner's kernel (``LAMBDA_WORKBOOK_MAX_ENVIRONMENTS``), or None."""
+    value = (os.environ if environ is None else environ).get(CAP_VARIABLE, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{CAP_VARIABLE} must be a whole number of at least 1, not {value!r}")
+    return int(value)
 
 
 class EnvironmentSlots:

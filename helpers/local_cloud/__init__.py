@@ -137,7 +137,8 @@ def start(port: int = 0, *, region: str = DEFAULT_REGION, idle_timeout_s: float 
     environments each function may start every 10 seconds (AWS: 1,000); ``provisioned_delay_s`` how long a
     provisioned concurrency config stays IN_PROGRESS before its environments start (AWS: "a minute or two"; 60
     workbook seconds here); ``max_environments`` the laptop's cap on live environment processes (default: from this
-    machine's free memory and cores, ``helpers/lambda_service/laptop.py``). A reset keeps them."""
+    machine's free memory and cores, or ``LAMBDA_WORKBOOK_MAX_ENVIRONMENTS``: ``helpers/lambda_service/laptop.py``).
+    A reset keeps them."""
     global _current
     with _lock:
         if _current is not None:
@@ -152,7 +153,7 @@ def start(port: int = 0, *, region: str = DEFAULT_REGION, idle_timeout_s: float 
         launcher = Launcher()
         settings = CloudSettings(aws_facts.IDLE_RECLAIM_S if idle_timeout_s is None else idle_timeout_s, time_scale,
                                  account_concurrency, scaling_rate, provisioned_delay_s,
-                                 max_environments or laptop.default_limit())
+                                 max_environments or laptop.limit_from_environment() or laptop.default_limit())
         _current = LocalCloud(endpoint, bound_port, region, server, saved, launcher, settings,
                               _build(endpoint, launcher, settings))
         return _current

@@ -94,3 +94,13 @@ def test_provisioned_concurrency_that_would_hold_the_whole_cap_is_refused(setup,
         provisioned.put(version(number="1"), "live", 2)
     provisioned.put(version(number="1"), "live", 1)
     provisioned.shutdown()
+
+
+def test_an_instructor_sets_the_cap_for_every_kernel_through_the_environment():
+    from helpers.lambda_service.laptop import CAP_VARIABLE, limit_from_environment
+
+    assert limit_from_environment({}) is None
+    assert limit_from_environment({CAP_VARIABLE: " 24 "}) == 24
+    for bad in ("0", "-3", "lots"):
+        with pytest.raises(ValueError, match=CAP_VARIABLE):
+            limit_from_environment({CAP_VARIABLE: bad})
