@@ -135,7 +135,11 @@ def check_slider_observation(answers: Any, runs: Sequence[Any]) -> bool:
     which, times = answers.get(keys[0]), answers.get(keys[1])
     problems = []
     if not unanswered(which):
-        text = str(which).strip().lower().replace("-", " ")
+        text = " ".join(str(which).strip().lower().replace("-", " ").split())
+        if text.startswith("first invo"):  # "first invoke", "first invocation", "first-invoke Duration"
+            text = "first invoke"
+        elif text.startswith("init"):  # "init", "Init Duration"
+            text = "init"
         if text not in ("init", "first invoke"):
             problems.append(f'{keys[0]}: answer "init" or "first invoke", not {which!r}.')
         elif text == "init":
@@ -149,8 +153,8 @@ def check_slider_observation(answers: Any, runs: Sequence[Any]) -> bool:
             problems.append(f"{keys[1]}: a number, e.g. 3.5, not {times!r}.")
         else:
             if abs(given - factor) > 0.3 * factor:
-                problems.append(f"{keys[1]}: set the widget to '{SLIDER_WORK}', read the first-invoke figure at 128 "
-                                f"MB and at 1,769 MB, and divide (the summary line gives the ratio too).")
+                problems.append(f"{keys[1]}: set the widget to '{SLIDER_WORK}' and the memory to 128 MB, and read "
+                                "the ratio in the line under the plot (\"... x its time at 1,769 MB\").")
     still_open = [key for key in keys if unanswered(answers.get(key))]
     return settle(problems, still_open, f"about {factor:.1f} times: below 1,769 MB only the CPU part is stretched "
                   f"(x 1,769/128 = 13.8 at most), and this first invocation also waits for the local S3.")

@@ -68,7 +68,11 @@ def test_slider_observation(solutions, capsys):
     assert not cold_starts.check_slider_observation({**answers, which: "init"}, runs)
     assert "the init line is flat" in capsys.readouterr().out
     assert not cold_starts.check_slider_observation({**answers, times: answers[times] * 3}, runs)
-    assert "divide" in capsys.readouterr().out
+    assert "line under the plot" in capsys.readouterr().out
+    assert cold_starts.check_slider_observation({**answers, which: "First invocation"}, runs)  # the summary's words
+    assert "Correct" in capsys.readouterr().out
+    assert not cold_starts.check_slider_observation({**answers, which: "Init Duration"}, runs)
+    assert "the init line is flat" in capsys.readouterr().out
     assert not cold_starts.check_slider_observation({**answers, times: "lots"}, runs)
     assert "a number" in capsys.readouterr().out
     assert not cold_starts.check_slider_observation(answers, [])
