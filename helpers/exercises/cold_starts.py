@@ -51,13 +51,21 @@ def check_lazy_import(source: Any) -> bool:
             return wrong(f"an ordinary request failed: {ordinary.payload!r}")
         if ordinary.payload != {"report": "ok"}:
             return wrong(f"an ordinary request should still answer {{'report': 'ok'}}, not {ordinary.payload!r}.")
-        init_lines, _ = split_at_start(ordinary.log_lines)
-        imported = imported_names(parse_import_times(init_lines))
-        heavy = sorted(module for module in imported if module.split(".")[0] in ("boto3", "botocore"))
+        init_lines, invoke_lines = split_at_start(ordinary.log_lines)
+
+        def sdk_modules(lines: list[str]) -> list[str]:
+            imported = imported_names(parse_import_times(lines))
+            return sorted(module for module in imported if module.split(".")[0] in ("boto3", "botocore"))
+
+        heavy = sdk_modules(init_lines)
         if heavy:
             return wrong(f"the cold start still imported {heavy[0]} at init (the log's import timing says so, "
                          f"{len(heavy)} boto3/botocore modules in all). Move `import boto3` into the branch that "
                          "needs it.")
+        if sdk_modules(invoke_lines):
+            return wrong("the init no longer imports boto3, but the ordinary request still did, in its first "
+                         "invocation: the cold start is as long as before. Move `import boto3` into the branch that "
+                         "needs it (the export), not to the top of the handler.")
         export = invoke(name, {"export": True})
         if not export.ok or "exported_to" not in (export.payload or {}):
             return wrong(f"the export request broke: {export.payload!r}. It still needs boto3, imported where "
