@@ -8,6 +8,7 @@ model over the measurements the notebook made. Exercise 4 plays two users' reque
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -155,8 +156,9 @@ def check_slider_observation(answers: Any, runs: Sequence[Any]) -> bool:
                             "(reportedly, on AWS too); the lazy import now runs in the first invocation, at the CPU "
                             "share of the memory size.")
     if not unanswered(times):
+        number = re.search(r"\d+(?:\.\d+)?", times) if isinstance(times, str) else None  # "about 9", "9x"
         try:
-            given = float(times)
+            given = float(number.group() if number else times)
         except (TypeError, ValueError):
             problems.append(f"{keys[1]}: a number, e.g. 3.5, not {times!r}.")
         else:

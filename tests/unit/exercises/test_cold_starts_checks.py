@@ -83,6 +83,8 @@ def test_slider_observation(solutions, capsys):
     assert "Correct" in capsys.readouterr().out
     assert not cold_starts.check_slider_observation({**answers, which: "Init Duration"}, runs)
     assert "the init line is flat" in capsys.readouterr().out
+    assert cold_starts.check_slider_observation({**answers, times: f"about {answers[times]}x"}, runs)
+    assert "Correct" in capsys.readouterr().out
     assert not cold_starts.check_slider_observation({**answers, times: "lots"}, runs)
     assert "a number" in capsys.readouterr().out
     assert not cold_starts.check_slider_observation(answers, [])
