@@ -65,7 +65,7 @@ def phases_figure(phases: Sequence[Phase], init_duration_ms: float, waterfall: S
         imports.text(bar.start_ms + bar.duration_ms + 0.5, len(waterfall) - index,
                      f"{bar.label}  {bar.duration_ms:.1f} ms", va="center", fontsize=7)
     imports.set_yticks([])
-    imports.set_xlabel("import time, laid end to end (ms)")
+    imports.set_xlabel("ms, laid end to end (the time between imports is left out)")
     imports.set_title("The init, import by import (PYTHONPROFILEIMPORTTIME)", fontsize=10)
     right = max((bar.start_ms + bar.duration_ms for bar in waterfall), default=1.0)
     imports.set_xlim(0, right * 1.9)
