@@ -38,6 +38,13 @@ class Sample:
         """Init Duration plus Duration: what a cold start adds up to in REPORT."""
         return (self.init_ms or 0.0) + self.duration_ms
 
+    @property
+    def outside_ms(self) -> float:
+        """What the caller waited beyond Init Duration and the invoke phase's raw wall time (not REPORT's Duration,
+        which the CPU model stretches below 1,769 MB): time spent outside the environment (unpacking the code,
+        passing the request and the answer)."""
+        return self.round_trip_ms - (self.init_ms or 0.0) - self.measured_ms
+
 
 def function_arn(function_name: str) -> str:
     import boto3

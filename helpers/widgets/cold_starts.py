@@ -65,7 +65,7 @@ def phases_figure(phases: Sequence[Phase], init_duration_ms: float, waterfall: S
         imports.text(bar.start_ms + bar.duration_ms + 0.5, len(waterfall) - index,
                      f"{bar.label}  {bar.duration_ms:.1f} ms", va="center", fontsize=7)
     imports.set_yticks([])
-    imports.set_xlabel("import time, laid end to end (ms)")
+    imports.set_xlabel("ms, laid end to end (the time between imports is left out)")
     imports.set_title("The init, import by import (PYTHONPROFILEIMPORTTIME)", fontsize=10)
     right = max((bar.start_ms + bar.duration_ms for bar in waterfall), default=1.0)
     imports.set_xlim(0, right * 1.9)
@@ -120,9 +120,9 @@ def runtimes_figure(measured: Mapping[str, Sequence[float]], published: Sequence
     for index, entry in enumerate(published):
         y = len(labels)
         axes.barh(y, entry.high_ms, color="white", edgecolor="#969696", hatch="//",
-                  label="on AWS, not measured here (grey: lowest, hatched: highest)" if index == 0 else None)
-        if entry.low_ms != entry.high_ms:
-            axes.barh(y, entry.low_ms, color="#d9d9d9")
+                  label="on AWS, not measured here (grey: lowest average, hatched: up to the highest)"
+                  if index == 0 else None)
+        axes.barh(y, entry.low_ms, color="#d9d9d9", edgecolor="#969696")  # one figure: all grey
         labels.append(f"{entry.runtime} ({entry.source})")
     axes.set_yticks(range(len(labels)), labels, fontsize=8)
     axes.invert_yaxis()
@@ -170,7 +170,7 @@ def draw_memory(figure: Figure, values: Mapping[str, Any], runs: Sequence[Memory
     axes.set_ylabel("ms")
     axes.set_ylim(bottom=0)
     axes.set_title(f"{work}: measured here (dots) and modelled (lines)", fontsize=10)
-    axes.legend(fontsize=7, loc="upper right")
+    axes.legend(fontsize=7, loc="center right")  # the lines run low on the right: the legend hides none of them
     figure.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9)  # fixed: no layout pass
 
 
@@ -190,8 +190,9 @@ MeasureMore = Callable[[Callable[[int, int], None]], Sequence[MemoryRun]]
 
 def memory_explorer(runs: Sequence[MemoryRun], *, measure_more: MeasureMore | None = None) -> Explorer:
     """Memory size and init work -> Init Duration and first-invoke Duration. ``measure_more(progress)`` (optional)
-    runs more real cold starts; its button adds them to the plot."""
-    cached = list(runs)
+    runs more real cold starts; its button adds them to the plot, and to ``runs`` itself when it is a list (so that
+    a check given the notebook's list sees what the widget shows)."""
+    cached = runs if isinstance(runs, list) else list(runs)
     works = list(dict.fromkeys(run.work for run in cached))
     controls = {"memory": slider("Memory", "MB", value=128, min=128, max=10240, step=64),
                 "work": choice("Init work", works, value=works[0])}

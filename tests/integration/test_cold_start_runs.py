@@ -18,6 +18,7 @@ def test_cold_and_warm_samples_are_what_they_say(deploy):
     cold = runs.cold_samples(name, 2)
     assert all(sample.cold and sample.init_ms and sample.init_ms > 0 for sample in cold)
     assert all(sample.round_trip_ms >= sample.init_ms for sample in cold)  # (Duration may be the CPU model's)
+    assert all(sample.outside_ms >= 0 for sample in cold)  # against the raw wall time: never below zero
     warm = runs.warm_samples(name, 3)
     assert len(warm) == 3 and not any(sample.cold or sample.init_ms for sample in warm)
     assert runs.start_afresh(name) == 1 and runs.invoke_sample(name).cold

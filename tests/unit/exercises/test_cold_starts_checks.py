@@ -14,6 +14,14 @@ def handler(event, context):
         return {"exported_to": len(boto3.client("s3").list_buckets()["Buckets"])}
     return {"report": "ok"}
 '''
+TOP_OF_HANDLER_SOURCE = '''
+def handler(event, context):
+    import boto3  # every request imports it: only the init got shorter
+
+    if event.get("export"):
+        return {"exported_to": len(boto3.client("s3").list_buckets()["Buckets"])}
+    return {"report": "ok"}
+'''
 LEAKY_SOURCE = '''
 CURRENT_USER = None
 
@@ -34,6 +42,8 @@ def test_lazy_import_is_checked_in_a_real_cold_start(solutions, cloud, capsys):
         assert "Not answered yet" in capsys.readouterr().out
     assert not cold_starts.check_lazy_import(HEAVY_SOURCE)
     assert "still imported boto" in capsys.readouterr().out
+    assert not cold_starts.check_lazy_import(TOP_OF_HANDLER_SOURCE)
+    assert "not to the top of the handler" in capsys.readouterr().out
     assert not cold_starts.check_lazy_import("def handler(event, context):\n    return {'report': 'ok'}\n")
     assert "export request broke" in capsys.readouterr().out
     assert not cold_starts.check_lazy_import("def handler(event, context:\n")
@@ -68,7 +78,13 @@ def test_slider_observation(solutions, capsys):
     assert not cold_starts.check_slider_observation({**answers, which: "init"}, runs)
     assert "the init line is flat" in capsys.readouterr().out
     assert not cold_starts.check_slider_observation({**answers, times: answers[times] * 3}, runs)
-    assert "divide" in capsys.readouterr().out
+    assert "line under the plot" in capsys.readouterr().out
+    assert cold_starts.check_slider_observation({**answers, which: "First invocation"}, runs)  # the summary's words
+    assert "Correct" in capsys.readouterr().out
+    assert not cold_starts.check_slider_observation({**answers, which: "Init Duration"}, runs)
+    assert "the init line is flat" in capsys.readouterr().out
+    assert cold_starts.check_slider_observation({**answers, times: f"about {answers[times]}x"}, runs)
+    assert "Correct" in capsys.readouterr().out
     assert not cold_starts.check_slider_observation({**answers, times: "lots"}, runs)
     assert "a number" in capsys.readouterr().out
     assert not cold_starts.check_slider_observation(answers, [])
