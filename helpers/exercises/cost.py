@@ -43,11 +43,11 @@ def exercise_tuning() -> dict[str, int]:
 
 
 STRATEGY_HINTS = {
-    "cost": ("the CPU part costs the same at every size up to 1,769 MB (Duration shrinks as memory grows), but the "
+    "cost": ("The CPU part costs the same at every size up to 1,769 MB (Duration shrinks as memory grows), but the "
              "50 ms of waiting are paid per GB-second too: the more memory, the more they cost."),
-    "speed": ("one thread cannot use more than one vCPU: from 1,769 MB on, Duration stops shrinking, and on a tie the "
+    "speed": ("One thread cannot use more than one vCPU: from 1,769 MB on, Duration stops shrinking, and on a tie the "
               "tool picks the cheaper size."),
-    "balanced": ("compute weight x cost / max cost + (1 - weight) x duration / max duration for each size with "
+    "balanced": ("Compute weight x cost / max cost + (1 - weight) x duration / max duration for each size with "
                  "weight 0.5, and take the smallest."),
 }
 
@@ -82,12 +82,19 @@ BILL_WORKLOAD = dict(requests=5_000_000, duration_ms=120.0, memory_mb=1024, arch
 
 
 def exercise_bills() -> dict[str, float]:
-    """Exercise 2's bill, and the bills of the usual slips (x86's price, INIT left out, no free tier)."""
+    """Exercise 2's bill, and the bills of the usual slips (x86's price, INIT left out, the free tier or the
+    request fee left out or taken half)."""
+    from helpers import aws_facts
     from helpers.simulate.monthly_bill import Workload, bill
 
-    right = Workload(**BILL_WORKLOAD)
+    right = bill(Workload(**BILL_WORKLOAD))
+    no_free = bill(Workload(**{**BILL_WORKLOAD, "free_tier": False}))
+    free_requests_usd = aws_facts.FREE_TIER_REQUESTS * aws_facts.PRICE_PER_REQUEST
     return {
-        "right": bill(right).total_usd,
+        "right": right.total_usd,
+        "no request fee": right.total_usd - right.requests_usd,
+        "free tier on duration only": right.total_usd + free_requests_usd,
+        "free tier on requests only": no_free.total_usd - free_requests_usd,
         "x86": bill(Workload(**{**BILL_WORKLOAD, "architecture": "x86_64"})).total_usd,
         "no INIT": bill(Workload(**{**BILL_WORKLOAD, "init_billed": False})).total_usd,
         "no free tier": bill(Workload(**{**BILL_WORKLOAD, "free_tier": False})).total_usd,
@@ -102,6 +109,11 @@ BILL_HINTS = {
                 "100,000 cold starts x 400 ms more."),
     "no free tier": "the free tier takes 1 million requests and 400,000 GB-seconds off the month.",
     "no INIT, no free tier": "two things are missing: INIT's billed time and the free tier.",
+    "no request fee": "that is the duration alone: add the requests, $0.20 per million after the free tier's first "
+                      "million.",
+    "free tier on duration only": "the free tier also takes the first million requests off: 4 million billable, "
+                                  "not 5.",
+    "free tier on requests only": "the free tier also takes 400,000 GB-seconds off the duration.",
 }
 
 

@@ -6,7 +6,8 @@ For each memory value ("power") the tool invokes the function ``num`` times (at 
 * **speed** of one invocation = Duration + Init Duration + Restore Duration (whichever are present);
 * **billed** = Billed Duration + Billed Restore Duration;
 * both averaged with a **trimmed mean**: sorted, ``int(n x discardTopBottom)`` values dropped at each end
-  (``discardTopBottom`` 0.2 by default, 0 with ``onlyColdStarts``, clamped to 0..0.4);
+  (``discardTopBottom`` 0.2 by default, clamped to 0..0.4; always 0 with ``onlyColdStarts``, where the tool
+  overrides any value given: every invocation is a cold start and counts);
 * **cost** per invocation = ceil(average billed) x the price of 1 ms at 128 MB x (power / 128); the total cost sums
   the same over every invocation.
 
@@ -49,9 +50,12 @@ def base_cost_per_ms(architecture: str = "x86_64") -> float:
 
 
 def discard_fraction(discard_top_bottom: float | None = None, only_cold_starts: bool = False) -> float:
-    """The share dropped at each end: the given one clamped to 0..0.4, else 0.2 (0 with cold starts only)."""
+    """The share dropped at each end: the given one clamped to 0..0.4, else 0.2; with cold starts only always 0
+    (the tool's executor sets it to 0 whatever was given: "every invocation should be accounted")."""
+    if only_cold_starts:
+        return 0.0
     if discard_top_bottom is None:
-        discard_top_bottom = 0.0 if only_cold_starts else DEFAULT_DISCARD
+        discard_top_bottom = DEFAULT_DISCARD
     return min(max(float(discard_top_bottom), 0.0), MAX_DISCARD)
 
 

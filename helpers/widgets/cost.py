@@ -82,7 +82,7 @@ def draw_memory(figure: Figure, values: Mapping[str, Any], curves: Mapping[str, 
     points = curves["points"]
     model_duration, model_cost = curves["duration"], curves["cost"]
     left, right = figure.subplots(1, 2)
-    left.plot(MODEL_MEMORY, model_duration, color=MODELLED, label="modelled: wait + CPU x 1,769/memory")
+    left.plot(MODEL_MEMORY, model_duration, color=MODELLED, label="modelled: wait + CPU / min(memory / 1,769, 1)")
     left.plot(points["memory"], points["duration"], "o", color=MEASURED, label="REPORT Duration of real runs")
     left.plot(points["memory"], points["wall"], "x", color="black", label="measured here: wall time (a full core)")
     right.plot(MODEL_MEMORY, model_cost, color=MODELLED, label="modelled")
@@ -201,7 +201,7 @@ class PowerTuner:
         axes.set_xlabel("memory (MB)")
         axes.set_ylim(bottom=0)
         twin = axes.twinx()
-        cost_line, = twin.plot(positions, costs, "s-", color=MEASURED, label="average cost per invocation (x 1e6)")
+        cost_line, = twin.plot(positions, costs, "s-", color=MEASURED, label="average cost per million invocations ($)")
         twin.set_ylabel("$ per million invocations (duration only)", color=MEASURED)
         twin.set_ylim(bottom=0)
         best = powers.index(tuning.best.power)
@@ -209,7 +209,8 @@ class PowerTuner:
                           label=f"{tuning.strategy} picks {tuning.best.power} MB")
         axes.legend(handles=[duration_line, cost_line, star], loc="upper center", fontsize=8)
         kind = "cold starts only" if values["cold"] else "warm and the first cold"
-        axes.set_title(f"{values['function']}: N={values['num']} per value ({kind}); measured here: REPORT lines, "
+        used = min(item.invocations for item in tuning.stats)  # fewer than N when fewer are cached
+        axes.set_title(f"{values['function']}: {used} invocations per value ({kind}); measured here: REPORT lines, "
                        "Duration by the CPU model", fontsize=9)
         figure.subplots_adjust(left=0.1, right=0.88, bottom=0.14, top=0.9)
 

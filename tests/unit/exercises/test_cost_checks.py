@@ -32,7 +32,9 @@ def test_monthly_bill(solutions, capsys):
     assert "Not answered yet" in capsys.readouterr().out
     bills = cost.exercise_bills()
     for slip, words in (("x86", "x86 price"), ("no INIT", "since 1 August 2025"), ("no free tier", "free tier"),
-                        ("no INIT, no free tier", "two things")):
+                        ("no INIT, no free tier", "two things"), ("no request fee", "add the requests"),
+                        ("free tier on duration only", "4 million billable"),
+                        ("free tier on requests only", "400,000 GB-seconds off")):
         assert not cost.check_monthly_bill(round(bills[slip], 2))
         assert words in capsys.readouterr().out
     assert not cost.check_monthly_bill(100)
