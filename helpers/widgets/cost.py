@@ -262,8 +262,10 @@ def bill_summary(values: Mapping[str, Any]) -> str:
     rows = "".join(f"<tr><td>{name}</td><td style='text-align:right'>${usd:,.4f}</td></tr>"
                    for name, usd in monthly_bill.bill_lines(workload))
     usage = monthly_bill.usage(workload)
+    no_free = " No free tier: a function with provisioned concurrency gets none." if (
+        workload.free_tier and workload.provisioned) else ""
     return (f"{workload.requests:,} requests, {usage.billed_ms / 1000 * workload.memory_mb / 1024:,.0f} GB-s "
-            f"on demand.<table>{rows}</table>")
+            f"on demand.{no_free}<table>{rows}</table>")
 
 
 def pricing_explorer(defaults: Mapping[str, Any] | None = None) -> Explorer:

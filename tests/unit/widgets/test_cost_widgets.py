@@ -58,7 +58,9 @@ def test_power_tuner_follows_the_tool_over_cached_runs(sample):
     explorer.controls["128 MB"].value = False
     assert len(explorer.figure.axes[0].lines[0].get_xdata()) == len(sample["warm"]["cpu-bound"]) - 1
     explorer.controls["cold"].value = True
-    assert "cold starts only" in explorer.figure.axes[0].get_title()
+    title = explorer.figure.axes[0].get_title()
+    cold_count = min(len(runs) for runs in sample["cold"]["cpu-bound"].values())
+    assert "cold starts only" in title and f"{min(cold_count, 5)} invocations per value" in title  # those used
     explorer.controls["function"].value = "io-bound"
     assert "No cold-start runs" in explorer.caption.value  # none recorded for it: says so, no error
     explorer.controls["cold"].value = False
@@ -93,6 +95,9 @@ def test_pricing_calculator_lines_are_the_bill():
     explorer.controls["architecture"].value = "arm64"
     explorer.set(provisioned=5, provisioned_hours=730, provisioned_share=50)
     assert "provisioned concurrency" in explorer.caption.value
+    assert "No free tier" not in explorer.caption.value
+    explorer.controls["free_tier"].value = True  # ignored with provisioned concurrency, and the caption says so
+    assert "No free tier" in explorer.caption.value and "free tier</td>" not in explorer.caption.value
     explorer.set(free_tier=True, provisioned=0, requests=0.5)
     assert "free tier" in explorer.caption.value
     assert monthly_bill.bill_lines(cost.workload_of(explorer.values()))[-1][1] < before
