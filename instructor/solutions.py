@@ -325,12 +325,7 @@ def handler(event, context):
 '''
 # ---- 08_cold_starts (end) ----
 
-# 09_concurrency_and_scaling, database exercise (protecting what is downstream): with max_connections = 15,
-# PostgreSQL keeps 3 for superusers and the workbook's monitor holds 1, so the functions may open 11 at once.
-# lambda_client.put_function_concurrency(FunctionName="orders-exercise", ReservedConcurrentExecutions=11)
-DATABASE_RESERVED_CONCURRENCY = 11
-# ---- 09_concurrency_and_scaling, database exercise (end) ----
-
+# ---- 09_concurrency_and_scaling (begin) ----
 # 09_concurrency_and_scaling, exercise 1: rate x duration in seconds (Little's law).
 CONCURRENCY_NEEDED = {
     "an API: 300 requests/s, 120 ms each": 36,
@@ -349,6 +344,11 @@ SCALING_REASONS = {
     "5,000/s of 500 ms, quota 10,000, provisioned 3,000": "none",
     "2,000/s of 100 ms, quota 1,000, provisioned 0": "none",
 }
+
+# 09_concurrency_and_scaling, exercise 4 (protecting the database): with max_connections = 15,
+# PostgreSQL keeps 3 for superusers and the workbook's monitor holds 1, so the functions may open 11 at once.
+# lambda_client.put_function_concurrency(FunctionName="orders-exercise", ReservedConcurrentExecutions=11)
+DATABASE_RESERVED_CONCURRENCY = 11
 # ---- 09_concurrency_and_scaling (end) ----
 
 # ---- 10_memory_and_cost (begin) ----
