@@ -66,7 +66,7 @@ def littles_law_explorer(quota: int = 20) -> Explorer:
         axes.set_ylim(0, max(quota * 1.6, needed * 1.15, 1))
         axes.set_xlabel("requests per second")
         axes.set_ylabel("concurrent executions")
-        axes.set_title(f"{rate} /s x {duration_s:g} s = {needed:g} concurrent executions (arithmetic)")
+        axes.set_title(f"{rate} /s x {duration_s:g} s = {needed:g} concurrent executions (arithmetic)", y=1.0)
         axes.legend(loc="upper left", fontsize=8)
         figure.subplots_adjust(left=0.09, right=0.97, top=0.9, bottom=0.16)
 
@@ -187,7 +187,7 @@ def quota_explorer(measured: dict[BurstSettings, Counts] | None = None,
             axes.text(0.5, 0.5, "AWS refuses these settings:\n" + problem, ha="center", va="center", wrap=True,
                       fontsize=10, color=COLOURS[RESERVED_LIMIT], transform=axes.transAxes)
             axes.set_axis_off()
-            axes.set_title(f"{settings.burst} requests at once: not configurable")
+            axes.set_title(f"{settings.burst} requests at once: not configurable", y=1.0)
             return
         model = counts_by_category(_modelled(settings))
         positions = np.arange(len(CATEGORIES))
@@ -209,7 +209,7 @@ def quota_explorer(measured: dict[BurstSettings, Counts] | None = None,
         axes.set_ylim(0, max(max(model), 1) * 1.18)
         where = "measured here and modelled" if real is not None else (
             "modelled (press Run it for real)" if settings.laptop_sized else "modelled (beyond a laptop)")
-        axes.set_title(f"{settings.burst} at once, quota {settings.quota}: {where}", fontsize=10)
+        axes.set_title(f"{settings.burst} at once, quota {settings.quota}: {where}", fontsize=10, y=1.0)
         axes.legend(fontsize=8, loc="upper right")
         figure.subplots_adjust(left=0.09, right=0.97, top=0.9, bottom=0.16)
 
@@ -298,7 +298,7 @@ def scaling_explorer() -> Explorer:
         top.set_ylabel("executions")
         top.set_ylim(0, max(need, values["quota"]) * 1.15)
         top.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-        top.set_title("Modelled (helpers.simulate): no laptop runs thousands of environments", fontsize=10)
+        top.set_title("Modelled (helpers.simulate): no laptop runs thousands of environments", fontsize=10, y=1.0)
         requests = result.requests
         bins = np.arange(0, QUIET_S + SPIKE_S + 0.5, 0.5)
         throttled = requests.outcome == THROTTLED
@@ -350,7 +350,7 @@ def streams_explorer() -> Explorer:
         axes.set_ylabel("IteratorAge (s)")
         axes.set_ylim(0, 60)
         axes.set_title(f"{values['shards']} shards, batches of {batch_size} taking {batch_s} s (modelled)",
-                       fontsize=10)
+                       fontsize=10, y=1.0)
         axes.legend(fontsize=8, loc="upper left")
         figure.subplots_adjust(left=0.09, right=0.97, top=0.9, bottom=0.16)
 
