@@ -83,13 +83,14 @@ def png_of(canvas: FigureCanvasAgg) -> bytes:
 
 
 def blit_matches_full_render(explorer: Explorer, *, tolerance: float = 0.002) -> bool:
-    """Whether the explorer's last image (blitted) is the image a full render of its figure gives, but for at most
-    ``tolerance`` of the pixels (anti-aliased edges where an animated artist now lies over, not under, another)."""
+    """Whether the explorer's last image (blitted) is the image a full render of a figure drawn afresh for the same
+    values gives, but for at most ``tolerance`` of the pixels (anti-aliased edges where an animated artist now lies
+    over, not under, another). A key that misses something, or an ``update`` that forgets an artist, fails it."""
     blitted = np.asarray(Image.open(io.BytesIO(explorer.image.value)).convert("RGB"), dtype=int)
+    figure = Figure(figsize=explorer._figsize, dpi=explorer._dpi, facecolor="white")
+    explorer._draw(figure, explorer.values())
     buffer = io.BytesIO()
-    canvas = explorer.figure.canvas
-    FigureCanvasAgg(explorer.figure).print_figure(buffer, format="png")  # saving draws the animated ones too
-    explorer.figure.set_canvas(canvas)
+    FigureCanvasAgg(figure).print_figure(buffer, format="png")  # saving draws the animated artists too
     full = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"), dtype=int)
     if blitted.shape != full.shape:
         return False

@@ -1,5 +1,7 @@
 """The explorer every widget is made of: controls redraw the plot from a pure function; the run button reports."""
 
+import pytest
+
 from helpers.widgets.explorer import Explorer, RunButton, blit_matches_full_render, choice, slider, toggle
 
 
@@ -102,10 +104,16 @@ def test_update_reuses_the_figure_and_a_new_key_draws_a_new_one():
     assert explorer.figure.axes[0].get_title() == "at 8" and blit_matches_full_render(explorer)
 
 
-def test_a_wrong_key_is_caught_by_the_full_render_check():
-    explorer = Explorer("t", _controls(), _cursor, static=lambda values: "always the same")
+@pytest.mark.parametrize("update", [None, _move_cursor])
+def test_a_wrong_key_is_caught_by_the_full_render_check(update):
+    explorer = Explorer("t", _controls(), _cursor, static=lambda values: "always the same", update=update)
     explorer.controls["height"].value = 10  # the curve changed but the key did not: a stale background
     assert not blit_matches_full_render(explorer)
     explorer.forget_backgrounds()
     explorer.redraw()
     assert blit_matches_full_render(explorer)
+
+
+def test_update_needs_a_key():
+    with pytest.raises(ValueError):
+        Explorer("t", _controls(), _cursor, update=_move_cursor)
