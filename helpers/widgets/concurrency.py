@@ -53,21 +53,28 @@ def littles_law_explorer(quota: int = 20) -> Explorer:
     controls = {"rate": slider("Requests", "per second", value=20, min=1, max=200),
                 "duration": slider("Duration", "ms", value=500, min=50, max=3000, step=50)}
 
+    def static(values: Mapping[str, Any]) -> float:
+        """The y limit (rounded up, so that it stays put over most moves): all else on the plot is redrawn per move."""
+        needed = littles_law.concurrency_needed(values["rate"], values["duration"] / 1000)
+        return round_up(max(quota * 1.6, needed * 1.15, 1))
+
     def draw(figure: Figure, values: Mapping[str, Any]) -> None:
         rate, duration_s = values["rate"], values["duration"] / 1000
         needed = littles_law.concurrency_needed(rate, duration_s)
         axes = figure.add_subplot()
         rates = np.linspace(0, 200, 201)
-        axes.plot(rates, rates * duration_s, color=COLOURS["busy"], label=f"concurrency at {values['duration']} ms")
+        axes.plot(rates, rates * duration_s, color=COLOURS["busy"], label=f"concurrency at {values['duration']} ms",
+                  animated=True)
         axes.axhline(quota, color=COLOURS[ACCOUNT_LIMIT], linestyle="--", label=f"lesson quota ({quota})")
-        axes.plot([rate], [needed], "o", color="black", markersize=8)
-        axes.annotate(f"{needed:g}", (rate, needed), textcoords="offset points", xytext=(8, 6))
+        axes.plot([rate], [needed], "o", color="black", markersize=8, animated=True)
+        axes.annotate(f"{needed:g}", (rate, needed), textcoords="offset points", xytext=(8, 6), animated=True)
         axes.set_xlim(0, 200)
-        axes.set_ylim(0, max(quota * 1.6, needed * 1.15, 1))
+        axes.set_ylim(0, static(values))
         axes.set_xlabel("requests per second")
         axes.set_ylabel("concurrent executions")
-        axes.set_title(f"{rate} /s x {duration_s:g} s = {needed:g} concurrent executions (arithmetic)", y=1.0)
-        axes.legend(loc="upper left", fontsize=8)
+        axes.set_title(f"{rate} /s x {duration_s:g} s = {needed:g} concurrent executions (arithmetic)", y=1.0,
+                       animated=True)
+        axes.legend(loc="upper left", fontsize=8).set_animated(True)
         figure.subplots_adjust(left=0.09, right=0.97, top=0.9, bottom=0.16)
 
     def summary(values: Mapping[str, Any]) -> str:
@@ -78,7 +85,8 @@ def littles_law_explorer(quota: int = 20) -> Explorer:
                 f"busy, which {verdict} the lesson quota of {quota}. At that quota the most this function can serve "
                 f"is {littles_law.max_rate(quota, duration_s):g} requests a second.")
 
-    return Explorer("Little's law: concurrency = requests per second x duration", controls, draw, summary=summary)
+    return Explorer("Little's law: concurrency = requests per second x duration", controls, draw, summary=summary,
+                    static=static)
 
 
 # ---------------------------------------------------------------------------------------------- 2. a real run
@@ -274,6 +282,19 @@ def agreement_figure(pairs: Sequence[tuple[str, Counts, Counts]]) -> Figure:
 
 # ---------------------------------------------------------------------------------------------- 4. AWS scale
 
+BINS = np.arange(0, QUIET_S + SPIKE_S + 0.5, 0.5)
+ROUND = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def round_up(value: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of ten) at least ``value``: an axis limit
+    that stays put while the data moves a little."""
+    if value <= 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(value))
+    return next(step * power for step in ROUND if step * power >= value * (1 - 1e-9))
+
+
 def scaling_explorer() -> Explorer:
     """A spike to thousands of requests a second at AWS scale, in the scale model: concurrency over time against
     Little's law's need, the quota and provisioned concurrency, and the throttles by Reason."""
@@ -283,36 +304,53 @@ def scaling_explorer() -> Explorer:
                 "provisioned": slider("Provisioned concurrency", "environments", value=0, min=0, max=3000,
                                       step=100)}
 
-    def draw(figure: Figure, values: Mapping[str, Any]) -> None:
-        result = spike_result(values["peak"], values["duration"], values["quota"], values["provisioned"])
-        series = result.series
-        top, bottom = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
-        need = littles_law.concurrency_needed(values["peak"], values["duration"] / 1000)
-        top.plot([QUIET_S, QUIET_S + SPIKE_S], [need, need], color="grey", linestyle=":",
-                 label=f"needed (Little's law): {need:g}")
-        top.plot(series.time, series.concurrent, color=COLOURS["busy"], label="concurrent executions")
-        top.axhline(values["quota"], color=COLOURS[ACCOUNT_LIMIT], linestyle="--", label=f"quota {values['quota']}")
-        if values["provisioned"]:
-            top.plot(series.time, series.provisioned_busy + series.provisioned_idle, color=COLOURS["provisioned"],
-                     label="provisioned environments")
-        top.set_ylabel("executions")
-        top.set_ylim(0, max(need, values["quota"]) * 1.15)
-        top.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-        top.set_title("Modelled (helpers.simulate): no laptop runs thousands of environments", fontsize=10, y=1.0)
-        requests = result.requests
-        bins = np.arange(0, QUIET_S + SPIKE_S + 0.5, 0.5)
+    def throttles(values: Mapping[str, Any]) -> list[tuple[str, np.ndarray]]:
+        """429s per second in half-second bins, stacked, for each Reason that occurs."""
+        requests = spike_result(values["peak"], values["duration"], values["quota"], values["provisioned"]).requests
         throttled = requests.outcome == THROTTLED
-        stacked = np.zeros(len(bins) - 1)
+        found = []
         for code, reason in ((1, RESERVED_LIMIT), (2, ACCOUNT_LIMIT), (3, SCALING_LIMIT)):
             chosen = requests.arrival[throttled & (requests.reason == code)]
             if chosen.size:
-                counts = np.histogram(chosen, bins)[0] * 2.0  # per second
-                bottom.stairs(stacked + counts, bins, baseline=stacked.copy(), fill=True, color=COLOURS[reason],
-                              label=SHORT_REASON[reason])
-                stacked += counts
+                found.append((reason, np.histogram(chosen, BINS)[0] * 2.0))  # per second
+        return found
+
+    def static(values: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The background's key: the axes' limits (rounded up to a round number, so that most moves keep them),
+        whether provisioned environments are drawn, and which Reasons the lower legend lists."""
+        need = littles_law.concurrency_needed(values["peak"], values["duration"] / 1000)
+        found = throttles(values)
+        most = float(np.sum([counts for _, counts in found], axis=0).max()) if found else 0.0
+        return (round_up(max(need, values["quota"]) * 1.15), round_up(most * 1.05) if most else None,
+                bool(values["provisioned"]), tuple(reason for reason, _ in found))
+
+    def draw(figure: Figure, values: Mapping[str, Any]) -> None:
+        result = spike_result(values["peak"], values["duration"], values["quota"], values["provisioned"])
+        series = result.series
+        top_limit, bottom_limit, _, _ = static(values)
+        top, bottom = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+        need = littles_law.concurrency_needed(values["peak"], values["duration"] / 1000)
+        top.plot([QUIET_S, QUIET_S + SPIKE_S], [need, need], color="grey", linestyle=":",
+                 label=f"needed (Little's law): {need:g}", animated=True)
+        top.plot(series.time, series.concurrent, color=COLOURS["busy"], label="concurrent executions", animated=True)
+        top.axhline(values["quota"], color=COLOURS[ACCOUNT_LIMIT], linestyle="--", label=f"quota {values['quota']}",
+                    animated=True)
+        if values["provisioned"]:
+            top.plot(series.time, series.provisioned_busy + series.provisioned_idle, color=COLOURS["provisioned"],
+                     label="provisioned environments", animated=True)
+        top.set_ylabel("executions")
+        top.set_ylim(0, top_limit)
+        top.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False).set_animated(True)
+        top.set_title("Modelled (helpers.simulate): no laptop runs thousands of environments", fontsize=10, y=1.0)
+        stacked = np.zeros(len(BINS) - 1)
+        for reason, counts in throttles(values):
+            bottom.stairs(stacked + counts, BINS, baseline=stacked.copy(), fill=True, color=COLOURS[reason],
+                          label=SHORT_REASON[reason], animated=True)
+            stacked += counts
         bottom.set_ylabel("429s per s")
         bottom.set_xlabel("seconds")
-        if stacked.any():
+        if bottom_limit is not None:
+            bottom.set_ylim(0, bottom_limit)
             bottom.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         figure.subplots_adjust(left=0.1, right=0.68, top=0.9, bottom=0.13, hspace=0.1)
 
@@ -323,7 +361,8 @@ def scaling_explorer() -> Explorer:
         return (f"Model: {totals.served:,} of {totals.invocations:,} requests served, {totals.cold_starts:,} cold "
                 f"starts, peak {totals.peak_concurrency:,} concurrent; throttled: {reasons}.")
 
-    return Explorer("A spike at AWS scale (modelled)", controls, draw, summary=summary, figsize=(9.0, 4.0), dpi=80)
+    return Explorer("A spike at AWS scale (modelled)", controls, draw, summary=summary, figsize=(9.0, 4.0), dpi=80,
+                    static=static)
 
 
 # ---------------------------------------------------------------------------------------------- 5. streams

@@ -157,11 +157,10 @@ class Explorer:
             figure = Figure(figsize=self._figsize, dpi=self._dpi, facecolor="white")
             self._draw(figure, values)
             canvas = FigureCanvasAgg(figure)
-            buffer = io.BytesIO()
-            canvas.print_png(buffer)
+            canvas.draw()
             self.full_draws += 1
             self.figure = figure
-            self.image.value = buffer.getvalue()
+            self.image.value = png_of(canvas)
         else:
             self.image.value = self._blit(values)
         if self._summary is not None:
