@@ -187,6 +187,15 @@ def quota_explorer(measured: dict[BurstSettings, Counts] | None = None,
                 "provisioned": slider("Provisioned concurrency", "environments", value=0, min=0, max=200),
                 "burst": slider("Burst", "requests at once", value=30, min=1, max=3000)}
 
+    def static(values: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The background's key: a refusal (the whole plot), else whether measured bars stand beside the model's
+        and the y limit, rounded up so that it stays put over most moves (bars, counts and title move alone)."""
+        settings = settings_of(values)
+        if refusal(settings) is not None:
+            return ("refused", settings)
+        model = counts_by_category(_modelled(settings))
+        return ("bars", settings in cache, round_up(max(max(model), 1) * 1.18))
+
     def draw(figure: Figure, values: Mapping[str, Any]) -> None:
         settings = settings_of(values)
         axes = figure.add_subplot()
@@ -204,20 +213,21 @@ def quota_explorer(measured: dict[BurstSettings, Counts] | None = None,
         width = 0.4 if real is not None else 0.7
         offset = -width / 2 if real is not None else 0.0
         axes.bar(positions + offset, model, width, color=colours, alpha=0.45, hatch="//", edgecolor="black",
-                 label=MODELLED)
+                 label=MODELLED, animated=True)
         if real is not None:
             axes.bar(positions + width / 2, counts_by_category(real), width, color=colours, edgecolor="black",
-                     label=MEASURED)
+                     label=MEASURED, animated=True)
         for x, value in zip(positions + offset, model):
-            axes.annotate(str(value), (x, value), ha="center", va="bottom", fontsize=8)
+            axes.annotate(str(value), (x, value), ha="center", va="bottom", fontsize=8, animated=True)
         axes.set_xticks(positions)
         axes.set_xticklabels(["cold\nstarts", "warm", "provi-\nsioned", "429\nReserved...", "429\nConcurrent...",
                               "429\nFunctionInvo-\ncationRate..."], fontsize=8)
         axes.set_ylabel("requests")
-        axes.set_ylim(0, max(max(model), 1) * 1.18)
+        axes.set_ylim(0, static(values)[2])
         where = "measured here and modelled" if real is not None else (
             "modelled (press Run it for real)" if settings.laptop_sized else "modelled (beyond a laptop)")
-        axes.set_title(f"{settings.burst} at once, quota {settings.quota}: {where}", fontsize=10, y=1.0)
+        axes.set_title(f"{settings.burst} at once, quota {settings.quota}: {where}", fontsize=10, y=1.0,
+                       animated=True)
         axes.legend(fontsize=8, loc="upper right")
         figure.subplots_adjust(left=0.09, right=0.97, top=0.9, bottom=0.16)
 
@@ -253,7 +263,7 @@ def quota_explorer(measured: dict[BurstSettings, Counts] | None = None,
 
         extra.append(RunButton("Run it for real", work, done).view())
     explorer = Explorer("A burst against the quota: served, throttled (by Reason), cold starts", controls, draw,
-                        summary=summary, extra=extra)
+                        summary=summary, extra=extra, static=static)
     explorer_ref.append(explorer)
     return explorer
 
