@@ -362,31 +362,54 @@ def break_even(server: str, duration: int, memory: int, architecture: str, insta
     return servers.break_even_rps(servers.server_named(server), duration, memory, architecture, instances, free_tier)
 
 
+def _round(value: float, up: bool) -> float:
+    """The nearest of 1, 2, 5 (times a power of ten) above (or below) ``value``: a log axis limit that stays put while
+    the data moves a little."""
+    power = 10.0 ** np.floor(np.log10(value))
+    steps = [step * power for step in (1.0, 2.0, 5.0, 10.0)]
+    return min(step for step in steps if step >= value) if up else max(step for step in steps if step <= value)
+
+
+def servers_static(values: Mapping[str, Any]) -> tuple[str, float, float]:
+    """The background's key: the server compared (the others are the grey lines) and the y limits, rounded out so
+    that they stay put over most moves; the Lambda curve, the chosen server's line, the break-even and the legend
+    move alone."""
+    lambda_usd = lambda_curve(values["duration"], values["memory"], values["architecture"], values["free_tier"])
+    chosen = servers.server_named(values["server"])
+    costs = [*lambda_usd, chosen.monthly_usd(values["instances"]), *(server.monthly_usd() for server in servers.SERVERS)]
+    positive = [usd for usd in costs if usd > 0] or [1.0]
+    return chosen.name, _round(min(positive) / 1.5, up=False), _round(max(positive) * 1.5, up=True)
+
+
 def draw_servers(figure: Figure, values: Mapping[str, Any]) -> None:
     duration, memory, arch = values["duration"], values["memory"], values["architecture"]
     chosen = servers.server_named(values["server"])
     lambda_usd = lambda_curve(duration, memory, arch, values["free_tier"])
     axes = figure.add_subplot()
-    axes.plot(RATES, lambda_usd, color=MODELLED, linewidth=2, label=f"Lambda: {duration} ms at {memory} MB, {arch}")
+    axes.plot(RATES, lambda_usd, color=MODELLED, linewidth=2, label=f"Lambda: {duration} ms at {memory} MB, {arch}",
+              animated=True)
     for server in servers.SERVERS:
         if server is not chosen:
             axes.axhline(server.monthly_usd(), color="grey", linewidth=0.6, alpha=0.5)
     axes.axhline(chosen.monthly_usd(values["instances"]), color=MEASURED, linewidth=2,
-                 label=f"{values['instances']} x {chosen.name} (${chosen.hourly_usd:.4f}/h, {chosen.checked})")
+                 label=f"{values['instances']} x {chosen.name} (${chosen.hourly_usd:.4f}/h, {chosen.checked})",
+                 animated=True)
     rate = break_even(chosen.name, duration, memory, arch, values["instances"], values["free_tier"])
     if np.isfinite(rate):
-        axes.axvline(rate, color=BEST, linestyle="--", label=f"break-even: {rate:.2f} requests/s")
+        axes.axvline(rate, color=BEST, linestyle="--", label=f"break-even: {rate:.2f} requests/s", animated=True)
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.minorticks_off()
     axes.set_xticks(RATE_TICKS, labels=[f"{tick:g}" for tick in RATE_TICKS])  # plain labels: no mathtext to render
-    low, high = min(lambda_usd[0], chosen.monthly_usd()), max(lambda_usd[-1], chosen.monthly_usd(values["instances"]))
-    usd_ticks = [10.0 ** power for power in range(-4, 8) if low / 10 <= 10.0 ** power <= high * 10]
+    axes.set_xlim(RATES[0], RATES[-1])
+    _, low, high = servers_static(values)
+    axes.set_ylim(low, high)
+    usd_ticks = [10.0 ** power for power in range(-4, 8) if low <= 10.0 ** power <= high]
     axes.set_yticks(usd_ticks, labels=[f"${tick:,g}" for tick in usd_ticks])
     axes.set_xlabel("steady request rate (requests per second)")
     axes.set_ylabel("USD per month")
     axes.set_title("Modelled from dated prices (grey: the other servers, one instance each)", fontsize=10, y=1.0)
-    axes.legend(fontsize=8, loc="upper left")
+    axes.legend(fontsize=8, loc="upper left").set_animated(True)
     axes.grid(alpha=0.3)
     figure.subplots_adjust(left=0.13, right=0.97, bottom=0.13, top=0.91)
 
@@ -415,7 +438,7 @@ def servers_explorer() -> Explorer:
         "free_tier": toggle("Free tier for Lambda", value=False),
     }
     return Explorer("Lambda against EC2 and Fargate: monthly cost at a steady rate", controls, draw_servers,
-                    summary=servers_summary, figsize=(8.0, 3.8))
+                    summary=servers_summary, figsize=(8.0, 3.8), static=servers_static)
 
 
 # ------------------------------------------------------------------------------------------- benchmark
