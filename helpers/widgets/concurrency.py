@@ -191,8 +191,9 @@ def quota_explorer(measured: dict[BurstSettings, Counts] | None = None,
         """The background's key: a refusal (the whole plot), else whether measured bars stand beside the model's
         and the y limit, rounded up so that it stays put over most moves (bars, counts and title move alone)."""
         settings = settings_of(values)
-        if refusal(settings) is not None:
-            return ("refused", settings)
+        problem = refusal(settings)
+        if problem is not None:
+            return ("refused", problem)
         model = counts_by_category(_modelled(settings))
         return ("bars", settings in cache, round_up(max(max(model), 1) * 1.18))
 
@@ -204,7 +205,7 @@ def quota_explorer(measured: dict[BurstSettings, Counts] | None = None,
             axes.text(0.5, 0.5, "AWS refuses these settings:\n" + problem, ha="center", va="center", wrap=True,
                       fontsize=10, color=COLOURS[RESERVED_LIMIT], transform=axes.transAxes)
             axes.set_axis_off()
-            axes.set_title(f"{settings.burst} requests at once: not configurable", y=1.0)
+            axes.set_title(f"{settings.burst} requests at once: not configurable", y=1.0, animated=True)
             return
         model = counts_by_category(_modelled(settings))
         positions = np.arange(len(CATEGORIES))
