@@ -376,7 +376,8 @@ def servers_static(values: Mapping[str, Any]) -> tuple[str, float, float]:
     move alone."""
     lambda_usd = lambda_curve(values["duration"], values["memory"], values["architecture"], values["free_tier"])
     chosen = servers.server_named(values["server"])
-    costs = [*lambda_usd, chosen.monthly_usd(values["instances"]), *(server.monthly_usd() for server in servers.SERVERS)]
+    costs = [*lambda_usd, chosen.monthly_usd(values["instances"]),
+             *(server.monthly_usd() for server in servers.SERVERS)]
     positive = [usd for usd in costs if usd > 0] or [1.0]
     return chosen.name, _round(min(positive) / 1.5, up=False), _round(max(positive) * 1.5, up=True)
 

@@ -16,7 +16,7 @@ cursor line, a marker, a title that shows a value) over them: Agg blitting. Two 
 
 A new key (another function chosen, new axis limits) draws everything again. The key must cover every non-animated
 thing that depends on the values; ``blit_matches_full_render`` (used by the tests) checks that a blitted image is the
-image a full render of the same figure gives.
+image a full render of a figure drawn afresh for the same values gives. ``full_draws`` counts the full renders.
 """
 
 from __future__ import annotations
