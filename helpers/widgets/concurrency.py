@@ -395,13 +395,14 @@ def streams_explorer() -> Explorer:
             axes.plot(times, streams.iterator_age_s(values["incoming"], capacity, times), linestyle=style,
                       color=COLOURS["busy"] if style == "-" else "grey",
                       label=f"factor {factor}: {streams.concurrent_batches(values['shards'], factor)} concurrent "
-                            f"batches, {capacity:g} records/s")
+                            f"batches, {capacity:g} records/s", animated=True)
         axes.set_xlabel("seconds")
         axes.set_ylabel("IteratorAge (s)")
+        axes.set_xlim(0, 60)  # fixed limits: nothing but the curves, the legend and the title changes
         axes.set_ylim(0, 60)
         axes.set_title(f"{values['shards']} shards, batches of {batch_size} taking {batch_s} s (modelled)",
-                       fontsize=10, y=1.0)
-        axes.legend(fontsize=8, loc="upper left")
+                       fontsize=10, y=1.0, animated=True)
+        axes.legend(fontsize=8, loc="upper left").set_animated(True)
         figure.subplots_adjust(left=0.09, right=0.97, top=0.9, bottom=0.16)
 
     def summary(values: Mapping[str, Any]) -> str:
@@ -411,7 +412,7 @@ def streams_explorer() -> Explorer:
                 f"{capacity:g} records a second against {values['incoming']} arriving: the mapping {keeps_up}.")
 
     return Explorer("Streams: one batch per shard, times ParallelizationFactor (modelled)", controls, draw,
-                    summary=summary)
+                    summary=summary, static=lambda values: None)  # fixed axes: curves, legend and title blitted
 
 
 # ---------------------------------------------------------------------------------------------- the benchmark
