@@ -292,6 +292,17 @@ def workload_of(values: Mapping[str, Any]) -> monthly_bill.Workload:
         ephemeral_mb=values["ephemeral"], free_tier=values["free_tier"])
 
 
+def bill_static(values: Mapping[str, Any]) -> tuple[tuple[str, ...], float, float]:
+    """The background's key: the bill's lines (the bars' names) and the x limits, rounded out so that they stay put
+    over most moves (with room for the amounts' labels); the bars, their amounts and the title move alone."""
+    items = monthly_bill.bill_lines(workload_of(values))[:-1]
+    amounts = [usd for _, usd in items]
+    low, high = min([0.0, *amounts]), max([0.0, *amounts])
+    room = 0.25 * ((high - low) or 1.0)
+    return (tuple(name for name, _ in items), -_round(room - low, up=True) if low < 0 else 0.0,
+            _round(high + room, up=True))
+
+
 def draw_bill(figure: Figure, values: Mapping[str, Any]) -> None:
     lines = monthly_bill.bill_lines(workload_of(values))
     items, total = lines[:-1], lines[-1][1]
@@ -299,15 +310,17 @@ def draw_bill(figure: Figure, values: Mapping[str, Any]) -> None:
     names = [name for name, _ in items][::-1]
     amounts = [usd for _, usd in items][::-1]
     colours = [BEST if usd < 0 else MODELLED for usd in amounts]
-    axes.barh(names, amounts, color=colours)
+    axes.barh(names, amounts, color=colours, animated=True)
     for position, usd in enumerate(amounts):
         axes.annotate(f"${usd:,.2f}", (usd, position), xytext=(4 if usd >= 0 else -4, 0),
-                      textcoords="offset points", va="center", ha="left" if usd >= 0 else "right", fontsize=8)
+                      textcoords="offset points", va="center", ha="left" if usd >= 0 else "right", fontsize=8,
+                      animated=True)
     axes.axvline(0, color="black", linewidth=0.8)
     axes.set_xlabel("USD per month")
-    axes.margins(x=0.25)
+    _, low, high = bill_static(values)
+    axes.set_xlim(low, high)
     axes.set_title(f"Modelled monthly bill: ${total:,.2f} (us-east-1 prices as of {aws_facts.CHECKED})",
-                   fontsize=10, y=1.0)
+                   fontsize=10, y=1.0, animated=True)
     figure.subplots_adjust(left=0.3, right=0.97, bottom=0.16, top=0.9)
 
 
@@ -342,7 +355,7 @@ def pricing_explorer(defaults: Mapping[str, Any] | None = None) -> Explorer:
         "free_tier": toggle("Free tier (the account's whole month)", value=start["free_tier"]),
     }
     return Explorer("Pricing calculator: a month of one function", controls, draw_bill, summary=bill_summary,
-                    figsize=(8.0, 3.2))
+                    figsize=(8.0, 3.2), static=bill_static)
 
 
 # ------------------------------------------------------------------------------------------- Lambda against servers
