@@ -23,7 +23,7 @@ from helpers.simulate.bursts import NO_RESERVATION, BurstSettings, modelled, par
 from helpers.simulate.results import ACCOUNT_LIMIT, RESERVED_LIMIT, SCALING_LIMIT, THROTTLED
 from helpers.simulate.spike import QUIET_S, SPIKE_S, spike_result
 
-from .explorer import Explorer, RunButton, choice, slider
+from .explorer import Explorer, RunButton, choice, round_limit, slider
 
 MEASURED, MODELLED = "measured here", "modelled"
 COLOURS = {"init": "#e69f00", "busy": "#0072b2", "idle": "#bbbbbb", "provisioned": "#009e73",
@@ -294,16 +294,12 @@ def agreement_figure(pairs: Sequence[tuple[str, Counts, Counts]]) -> Figure:
 # ---------------------------------------------------------------------------------------------- 4. AWS scale
 
 BINS = np.arange(0, QUIET_S + SPIKE_S + 0.5, 0.5)
-ROUND = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+ROUND = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)  # round y limits, fine enough to leave little blank
 
 
 def round_up(value: float) -> float:
-    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of ten) at least ``value``: an axis limit
-    that stays put while the data moves a little."""
-    if value <= 0:
-        return 1.0
-    power = 10.0 ** np.floor(np.log10(value))
-    return next(step * power for step in ROUND if step * power >= value * (1 - 1e-9))
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of ten) at least ``value``."""
+    return round_limit(value, steps=ROUND)
 
 
 def scaling_explorer() -> Explorer:

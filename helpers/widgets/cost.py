@@ -25,7 +25,7 @@ from helpers.runtime.log_lines import parse_report
 from helpers.simulate import memory_model, monthly_bill, servers
 from helpers.simulate import power_tuning as pt
 
-from .explorer import Explorer, RunButton, choice, slider, toggle
+from .explorer import Explorer, RunButton, choice, round_limit, slider, toggle
 
 Runs = Mapping[int, list[Run]]
 MEASURED, MODELLED, BEST = "#1f77b4", "#ff7f0e", "#2ca02c"
@@ -299,8 +299,8 @@ def bill_static(values: Mapping[str, Any]) -> tuple[tuple[str, ...], float, floa
     amounts = [usd for _, usd in items]
     low, high = min([0.0, *amounts]), max([0.0, *amounts])
     room = 0.25 * ((high - low) or 1.0)
-    return (tuple(name for name, _ in items), -_round(room - low, up=True) if low < 0 else 0.0,
-            _round(high + room, up=True))
+    return (tuple(name for name, _ in items), -round_limit(room - low, up=True) if low < 0 else 0.0,
+            round_limit(high + room, up=True))
 
 
 def draw_bill(figure: Figure, values: Mapping[str, Any]) -> None:
@@ -375,14 +375,6 @@ def break_even(server: str, duration: int, memory: int, architecture: str, insta
     return servers.break_even_rps(servers.server_named(server), duration, memory, architecture, instances, free_tier)
 
 
-def _round(value: float, up: bool) -> float:
-    """The nearest of 1, 2, 5 (times a power of ten) above (or below) ``value``: a log axis limit that stays put while
-    the data moves a little."""
-    power = 10.0 ** np.floor(np.log10(value))
-    steps = [step * power for step in (1.0, 2.0, 5.0, 10.0)]
-    return min(step for step in steps if step >= value) if up else max(step for step in steps if step <= value)
-
-
 def servers_static(values: Mapping[str, Any]) -> tuple[str, float, float]:
     """The background's key: the server compared (the others are the grey lines) and the y limits, rounded out so
     that they stay put over most moves; the Lambda curve, the chosen server's line, the break-even and the legend
@@ -392,7 +384,7 @@ def servers_static(values: Mapping[str, Any]) -> tuple[str, float, float]:
     costs = [*lambda_usd, chosen.monthly_usd(values["instances"]),
              *(server.monthly_usd() for server in servers.SERVERS)]
     positive = [usd for usd in costs if usd > 0] or [1.0]
-    return chosen.name, _round(min(positive) / 1.5, up=False), _round(max(positive) * 1.5, up=True)
+    return chosen.name, round_limit(min(positive) / 1.5, up=False), round_limit(max(positive) * 1.5, up=True)
 
 
 def draw_servers(figure: Figure, values: Mapping[str, Any]) -> None:

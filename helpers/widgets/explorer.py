@@ -64,6 +64,20 @@ def toggle(label: str, *, value: bool) -> widgets.ValueWidget:
     return widgets.Checkbox(value=value, description=label, style=_WIDE, indent=False)
 
 
+def round_limit(value: float, *, up: bool = True, steps: Sequence[float] = (1.0, 2.0, 5.0)) -> float:
+    """The nearest round number (one of ``steps`` times a power of ten) at or above ``value`` (``up``), or at or
+    below it: an axis limit that stays put while the data moves a little, so that a blitting explorer's key (see
+    above) seldom changes. ``value`` must be positive (1.0 otherwise)."""
+    if value <= 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(value))
+    candidates = [step * power * scale for scale in (0.1, 1.0, 10.0) for step in steps]
+    tolerance = value * 1e-9
+    if up:
+        return min(candidate for candidate in candidates if candidate >= value - tolerance)
+    return max(candidate for candidate in candidates if candidate <= value + tolerance)
+
+
 def animated_artists(figure: Figure) -> list[Artist]:
     """The artists a full draw leaves out (``set_animated(True)``), in the order a full draw would paint them."""
     found = []

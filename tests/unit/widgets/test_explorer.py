@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers.widgets.explorer import Explorer, RunButton, blit_matches_full_render, choice, slider, toggle
+from helpers.widgets.explorer import Explorer, RunButton, blit_matches_full_render, choice, round_limit, slider, toggle
 
 
 def _line(figure, values):
@@ -117,3 +117,9 @@ def test_a_wrong_key_is_caught_by_the_full_render_check(update):
 def test_update_needs_a_key():
     with pytest.raises(ValueError):
         Explorer("t", _controls(), _cursor, update=_move_cursor)
+
+
+def test_round_limits_stay_put_while_the_data_moves_a_little():
+    assert [round_limit(value) for value in (0.3, 1.0, 1150, 1725, 2070)] == [0.5, 1.0, 2000, 2000, 5000]
+    assert round_limit(1150, steps=(1.0, 1.2, 1.5, 2.0)) == 1200 and round_limit(0) == 1.0
+    assert [round_limit(value, up=False) for value in (0.03, 7.0, 1999)] == [0.02, 5.0, 1000]
