@@ -5,6 +5,10 @@ built over measurements as the notebook caches them. For every control of every 
 through a few values (a slider: low, middle, high; a drop-down: each option) as a learner would, and times the
 change from setting ``.value`` to the new PNG being ready. Target: <= 150 ms per move.
 
+Machines differ (and a busy one is slower), so the run first times a baseline on the same machine: a one-line
+matplotlib plot rendered to PNG (median of 10), and gives each widget's median as a multiple of it ("x baseline"):
+a figure readers can compare across machines.
+
     python benchmarks/widget_benchmark.py
 """
 
@@ -38,6 +42,24 @@ def _moves(control):
     return [value for value in (low, middle, high) if value != start] + [start]
 
 
+def baseline_ms(repeats: int = 10) -> float:
+    """Median milliseconds to draw a one-line plot on a new figure and render it to PNG, as a widget would."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    times = []
+    for index in range(repeats + 1):
+        started = time.perf_counter()
+        figure = Figure(figsize=(8.0, 3.6), dpi=90, facecolor="white")
+        figure.add_subplot().plot([0, 1], [0, index])
+        FigureCanvasAgg(figure).print_png(io.BytesIO())
+        if index:  # the first warms matplotlib's caches
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def time_explorer(explorer) -> list[float]:
     """Milliseconds per move, over every move of every control."""
     times = []
@@ -51,7 +73,9 @@ def time_explorer(explorer) -> list[float]:
 
 def main() -> int:
     worst, timed = 0.0, 0
-    print(f"{'widget':<58} {'moves':>5} {'median ms':>10} {'max ms':>8}")
+    baseline = baseline_ms()
+    print(f"baseline: a one-line matplotlib plot to PNG takes {baseline:.1f} ms here (median of 10)")
+    print(f"{'widget':<58} {'moves':>5} {'median ms':>10} {'max ms':>8} {'x baseline':>10}")
     for topic in TOPICS:
         try:
             module = importlib.import_module(f"helpers.widgets.{topic}")
@@ -63,7 +87,8 @@ def main() -> int:
             times = time_explorer(explorer)
             worst, timed = max(worst, max(times)), timed + 1
             name = f"{topic}: {explorer.title}"[:58]
-            print(f"{name:<58} {len(times):>5} {statistics.median(times):>10.1f} {max(times):>8.1f}")
+            median = statistics.median(times)
+            print(f"{name:<58} {len(times):>5} {median:>10.1f} {max(times):>8.1f} {median / baseline:>10.2f}")
     if not timed:
         print("no widget to time yet")
         return 1

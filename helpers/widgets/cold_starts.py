@@ -159,9 +159,9 @@ def draw_memory(figure: Figure, values: Mapping[str, Any], runs: Sequence[Memory
     axes.scatter([s.memory_mb for s in measured], [s.duration_ms for s in measured], color="#7f2704", marker="s",
                  zorder=3, label=f"first-invoke Duration, {MEASURED} (REPORT)")
     init_here, first_here = model.init_ms(calibration, memory), model.first_duration_ms(calibration, memory)
-    axes.axvline(memory, color="#969696", linestyle="--", linewidth=1)
+    axes.axvline(memory, color="#969696", linestyle="--", linewidth=1, animated=True)  # animated: drawn per move
     axes.scatter([memory, memory], [init_here, first_here], marker="D", color="#de2d26", zorder=4,
-                 label=f"{memory:,} MB: init {init_here:.0f} ms, first invoke {first_here:.0f} ms")
+                 label=f"{memory:,} MB: init {init_here:.0f} ms, first invoke {first_here:.0f} ms", animated=True)
     axes.set_xscale("log")
     axes.xaxis.set_minor_locator(NullLocator())  # no minor ticks: a redraw stays fast
     axes.set_xticks([128, 256, 512, 1024, 1769, 4096, 10240],
@@ -172,6 +172,7 @@ def draw_memory(figure: Figure, values: Mapping[str, Any], runs: Sequence[Memory
     axes.set_title(f"{work}: measured here (dots) and modelled (lines)", fontsize=10)
     axes.legend(fontsize=7, loc="center right")  # the lines run low on the right: the legend hides none of them
     figure.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9)  # fixed: no layout pass
+    axes.get_legend().set_animated(True)  # its last entry shows the memory: drawn per move, with the cursor
 
 
 def memory_summary(values: Mapping[str, Any], runs: Sequence[MemoryRun]) -> str:
@@ -206,7 +207,7 @@ def memory_explorer(runs: Sequence[MemoryRun], *, measure_more: MeasureMore | No
     explorer = Explorer("Memory and init work -> Init Duration and first-invoke Duration", controls,
                         lambda figure, values: draw_memory(figure, values, cached),
                         summary=lambda values: memory_summary(values, cached), figsize=(9.0, 3.3), dpi=80,
-                        extra=extra)
+                        extra=extra, static=lambda values: (values["work"], len(cached)))  # memory: blitted
     holder["explorer"] = explorer
     return explorer
 

@@ -23,7 +23,7 @@ from helpers.simulate.bursts import NO_RESERVATION, BurstSettings, modelled, par
 from helpers.simulate.results import ACCOUNT_LIMIT, RESERVED_LIMIT, SCALING_LIMIT, THROTTLED
 from helpers.simulate.spike import QUIET_S, SPIKE_S, spike_result
 
-from .explorer import Explorer, RunButton, choice, slider
+from .explorer import Explorer, RunButton, choice, round_limit, slider
 
 MEASURED, MODELLED = "measured here", "modelled"
 COLOURS = {"init": "#e69f00", "busy": "#0072b2", "idle": "#bbbbbb", "provisioned": "#009e73",
@@ -53,21 +53,28 @@ def littles_law_explorer(quota: int = 20) -> Explorer:
     controls = {"rate": slider("Requests", "per second", value=20, min=1, max=200),
                 "duration": slider("Duration", "ms", value=500, min=50, max=3000, step=50)}
 
+    def static(values: Mapping[str, Any]) -> float:
+        """The y limit (rounded up, so that it stays put over most moves): all else on the plot is redrawn per move."""
+        needed = littles_law.concurrency_needed(values["rate"], values["duration"] / 1000)
+        return round_up(max(quota * 1.6, needed * 1.15, 1))
+
     def draw(figure: Figure, values: Mapping[str, Any]) -> None:
         rate, duration_s = values["rate"], values["duration"] / 1000
         needed = littles_law.concurrency_needed(rate, duration_s)
         axes = figure.add_subplot()
         rates = np.linspace(0, 200, 201)
-        axes.plot(rates, rates * duration_s, color=COLOURS["busy"], label=f"concurrency at {values['duration']} ms")
+        axes.plot(rates, rates * duration_s, color=COLOURS["busy"], label=f"concurrency at {values['duration']} ms",
+                  animated=True)
         axes.axhline(quota, color=COLOURS[ACCOUNT_LIMIT], linestyle="--", label=f"lesson quota ({quota})")
-        axes.plot([rate], [needed], "o", color="black", markersize=8)
-        axes.annotate(f"{needed:g}", (rate, needed), textcoords="offset points", xytext=(8, 6))
+        axes.plot([rate], [needed], "o", color="black", markersize=8, animated=True)
+        axes.annotate(f"{needed:g}", (rate, needed), textcoords="offset points", xytext=(8, 6), animated=True)
         axes.set_xlim(0, 200)
-        axes.set_ylim(0, max(quota * 1.6, needed * 1.15, 1))
+        axes.set_ylim(0, static(values))
         axes.set_xlabel("requests per second")
         axes.set_ylabel("concurrent executions")
-        axes.set_title(f"{rate} /s x {duration_s:g} s = {needed:g} concurrent executions (arithmetic)")
-        axes.legend(loc="upper left", fontsize=8)
+        axes.set_title(f"{rate} /s x {duration_s:g} s = {needed:g} concurrent executions (arithmetic)", y=1.0,
+                       animated=True)
+        axes.legend(loc="upper left", fontsize=8).set_animated(True)
         figure.subplots_adjust(left=0.09, right=0.97, top=0.9, bottom=0.16)
 
     def summary(values: Mapping[str, Any]) -> str:
@@ -78,7 +85,8 @@ def littles_law_explorer(quota: int = 20) -> Explorer:
                 f"busy, which {verdict} the lesson quota of {quota}. At that quota the most this function can serve "
                 f"is {littles_law.max_rate(quota, duration_s):g} requests a second.")
 
-    return Explorer("Little's law: concurrency = requests per second x duration", controls, draw, summary=summary)
+    return Explorer("Little's law: concurrency = requests per second x duration", controls, draw, summary=summary,
+                    static=static)
 
 
 # ---------------------------------------------------------------------------------------------- 2. a real run
@@ -179,6 +187,16 @@ def quota_explorer(measured: dict[BurstSettings, Counts] | None = None,
                 "provisioned": slider("Provisioned concurrency", "environments", value=0, min=0, max=200),
                 "burst": slider("Burst", "requests at once", value=30, min=1, max=3000)}
 
+    def static(values: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The background's key: a refusal (the whole plot), else whether measured bars stand beside the model's
+        and the y limit, rounded up so that it stays put over most moves (bars, counts and title move alone)."""
+        settings = settings_of(values)
+        problem = refusal(settings)
+        if problem is not None:
+            return ("refused", problem)
+        model = counts_by_category(_modelled(settings))
+        return ("bars", settings in cache, round_up(max(max(model), 1) * 1.18))
+
     def draw(figure: Figure, values: Mapping[str, Any]) -> None:
         settings = settings_of(values)
         axes = figure.add_subplot()
@@ -187,7 +205,7 @@ def quota_explorer(measured: dict[BurstSettings, Counts] | None = None,
             axes.text(0.5, 0.5, "AWS refuses these settings:\n" + problem, ha="center", va="center", wrap=True,
                       fontsize=10, color=COLOURS[RESERVED_LIMIT], transform=axes.transAxes)
             axes.set_axis_off()
-            axes.set_title(f"{settings.burst} requests at once: not configurable")
+            axes.set_title(f"{settings.burst} requests at once: not configurable", y=1.0, animated=True)
             return
         model = counts_by_category(_modelled(settings))
         positions = np.arange(len(CATEGORIES))
@@ -196,20 +214,21 @@ def quota_explorer(measured: dict[BurstSettings, Counts] | None = None,
         width = 0.4 if real is not None else 0.7
         offset = -width / 2 if real is not None else 0.0
         axes.bar(positions + offset, model, width, color=colours, alpha=0.45, hatch="//", edgecolor="black",
-                 label=MODELLED)
+                 label=MODELLED, animated=True)
         if real is not None:
             axes.bar(positions + width / 2, counts_by_category(real), width, color=colours, edgecolor="black",
-                     label=MEASURED)
+                     label=MEASURED, animated=True)
         for x, value in zip(positions + offset, model):
-            axes.annotate(str(value), (x, value), ha="center", va="bottom", fontsize=8)
+            axes.annotate(str(value), (x, value), ha="center", va="bottom", fontsize=8, animated=True)
         axes.set_xticks(positions)
         axes.set_xticklabels(["cold\nstarts", "warm", "provi-\nsioned", "429\nReserved...", "429\nConcurrent...",
                               "429\nFunctionInvo-\ncationRate..."], fontsize=8)
         axes.set_ylabel("requests")
-        axes.set_ylim(0, max(max(model), 1) * 1.18)
+        axes.set_ylim(0, static(values)[2])
         where = "measured here and modelled" if real is not None else (
             "modelled (press Run it for real)" if settings.laptop_sized else "modelled (beyond a laptop)")
-        axes.set_title(f"{settings.burst} at once, quota {settings.quota}: {where}", fontsize=10)
+        axes.set_title(f"{settings.burst} at once, quota {settings.quota}: {where}", fontsize=10, y=1.0,
+                       animated=True)
         axes.legend(fontsize=8, loc="upper right")
         figure.subplots_adjust(left=0.09, right=0.97, top=0.9, bottom=0.16)
 
@@ -245,7 +264,7 @@ def quota_explorer(measured: dict[BurstSettings, Counts] | None = None,
 
         extra.append(RunButton("Run it for real", work, done).view())
     explorer = Explorer("A burst against the quota: served, throttled (by Reason), cold starts", controls, draw,
-                        summary=summary, extra=extra)
+                        summary=summary, extra=extra, static=static)
     explorer_ref.append(explorer)
     return explorer
 
@@ -274,6 +293,15 @@ def agreement_figure(pairs: Sequence[tuple[str, Counts, Counts]]) -> Figure:
 
 # ---------------------------------------------------------------------------------------------- 4. AWS scale
 
+BINS = np.arange(0, QUIET_S + SPIKE_S + 0.5, 0.5)
+ROUND = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)  # round y limits, fine enough to leave little blank
+
+
+def round_up(value: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of ten) at least ``value``."""
+    return round_limit(value, steps=ROUND)
+
+
 def scaling_explorer() -> Explorer:
     """A spike to thousands of requests a second at AWS scale, in the scale model: concurrency over time against
     Little's law's need, the quota and provisioned concurrency, and the throttles by Reason."""
@@ -283,36 +311,53 @@ def scaling_explorer() -> Explorer:
                 "provisioned": slider("Provisioned concurrency", "environments", value=0, min=0, max=3000,
                                       step=100)}
 
-    def draw(figure: Figure, values: Mapping[str, Any]) -> None:
-        result = spike_result(values["peak"], values["duration"], values["quota"], values["provisioned"])
-        series = result.series
-        top, bottom = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
-        need = littles_law.concurrency_needed(values["peak"], values["duration"] / 1000)
-        top.plot([QUIET_S, QUIET_S + SPIKE_S], [need, need], color="grey", linestyle=":",
-                 label=f"needed (Little's law): {need:g}")
-        top.plot(series.time, series.concurrent, color=COLOURS["busy"], label="concurrent executions")
-        top.axhline(values["quota"], color=COLOURS[ACCOUNT_LIMIT], linestyle="--", label=f"quota {values['quota']}")
-        if values["provisioned"]:
-            top.plot(series.time, series.provisioned_busy + series.provisioned_idle, color=COLOURS["provisioned"],
-                     label="provisioned environments")
-        top.set_ylabel("executions")
-        top.set_ylim(0, max(need, values["quota"]) * 1.15)
-        top.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-        top.set_title("Modelled (helpers.simulate): no laptop runs thousands of environments", fontsize=10)
-        requests = result.requests
-        bins = np.arange(0, QUIET_S + SPIKE_S + 0.5, 0.5)
+    def throttles(values: Mapping[str, Any]) -> list[tuple[str, np.ndarray]]:
+        """429s per second in half-second bins, stacked, for each Reason that occurs."""
+        requests = spike_result(values["peak"], values["duration"], values["quota"], values["provisioned"]).requests
         throttled = requests.outcome == THROTTLED
-        stacked = np.zeros(len(bins) - 1)
+        found = []
         for code, reason in ((1, RESERVED_LIMIT), (2, ACCOUNT_LIMIT), (3, SCALING_LIMIT)):
             chosen = requests.arrival[throttled & (requests.reason == code)]
             if chosen.size:
-                counts = np.histogram(chosen, bins)[0] * 2.0  # per second
-                bottom.stairs(stacked + counts, bins, baseline=stacked.copy(), fill=True, color=COLOURS[reason],
-                              label=SHORT_REASON[reason])
-                stacked += counts
+                found.append((reason, np.histogram(chosen, BINS)[0] * 2.0))  # per second
+        return found
+
+    def static(values: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The background's key: the axes' limits (rounded up to a round number, so that most moves keep them),
+        whether provisioned environments are drawn, and which Reasons the lower legend lists."""
+        need = littles_law.concurrency_needed(values["peak"], values["duration"] / 1000)
+        found = throttles(values)
+        most = float(np.sum([counts for _, counts in found], axis=0).max()) if found else 0.0
+        return (round_up(max(need, values["quota"]) * 1.15), round_up(most * 1.05) if most else None,
+                bool(values["provisioned"]), tuple(reason for reason, _ in found))
+
+    def draw(figure: Figure, values: Mapping[str, Any]) -> None:
+        result = spike_result(values["peak"], values["duration"], values["quota"], values["provisioned"])
+        series = result.series
+        top_limit, bottom_limit, _, _ = static(values)
+        top, bottom = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+        need = littles_law.concurrency_needed(values["peak"], values["duration"] / 1000)
+        top.plot([QUIET_S, QUIET_S + SPIKE_S], [need, need], color="grey", linestyle=":",
+                 label=f"needed (Little's law): {need:g}", animated=True)
+        top.plot(series.time, series.concurrent, color=COLOURS["busy"], label="concurrent executions", animated=True)
+        top.axhline(values["quota"], color=COLOURS[ACCOUNT_LIMIT], linestyle="--", label=f"quota {values['quota']}",
+                    animated=True)
+        if values["provisioned"]:
+            top.plot(series.time, series.provisioned_busy + series.provisioned_idle, color=COLOURS["provisioned"],
+                     label="provisioned environments", animated=True)
+        top.set_ylabel("executions")
+        top.set_ylim(0, top_limit)
+        top.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False).set_animated(True)
+        top.set_title("Modelled (helpers.simulate): no laptop runs thousands of environments", fontsize=10, y=1.0)
+        stacked = np.zeros(len(BINS) - 1)
+        for reason, counts in throttles(values):
+            bottom.stairs(stacked + counts, BINS, baseline=stacked.copy(), fill=True, color=COLOURS[reason],
+                          label=SHORT_REASON[reason], animated=True)
+            stacked += counts
         bottom.set_ylabel("429s per s")
         bottom.set_xlabel("seconds")
-        if stacked.any():
+        if bottom_limit is not None:
+            bottom.set_ylim(0, bottom_limit)
             bottom.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         figure.subplots_adjust(left=0.1, right=0.68, top=0.9, bottom=0.13, hspace=0.1)
 
@@ -323,7 +368,8 @@ def scaling_explorer() -> Explorer:
         return (f"Model: {totals.served:,} of {totals.invocations:,} requests served, {totals.cold_starts:,} cold "
                 f"starts, peak {totals.peak_concurrency:,} concurrent; throttled: {reasons}.")
 
-    return Explorer("A spike at AWS scale (modelled)", controls, draw, summary=summary, figsize=(9.0, 4.0), dpi=80)
+    return Explorer("A spike at AWS scale (modelled)", controls, draw, summary=summary, figsize=(9.0, 4.0), dpi=80,
+                    static=static)
 
 
 # ---------------------------------------------------------------------------------------------- 5. streams
@@ -345,13 +391,14 @@ def streams_explorer() -> Explorer:
             axes.plot(times, streams.iterator_age_s(values["incoming"], capacity, times), linestyle=style,
                       color=COLOURS["busy"] if style == "-" else "grey",
                       label=f"factor {factor}: {streams.concurrent_batches(values['shards'], factor)} concurrent "
-                            f"batches, {capacity:g} records/s")
+                            f"batches, {capacity:g} records/s", animated=True)
         axes.set_xlabel("seconds")
         axes.set_ylabel("IteratorAge (s)")
+        axes.set_xlim(0, 60)  # fixed limits: nothing but the curves, the legend and the title changes
         axes.set_ylim(0, 60)
         axes.set_title(f"{values['shards']} shards, batches of {batch_size} taking {batch_s} s (modelled)",
-                       fontsize=10)
-        axes.legend(fontsize=8, loc="upper left")
+                       fontsize=10, y=1.0, animated=True)
+        axes.legend(fontsize=8, loc="upper left").set_animated(True)
         figure.subplots_adjust(left=0.09, right=0.97, top=0.9, bottom=0.16)
 
     def summary(values: Mapping[str, Any]) -> str:
@@ -361,7 +408,7 @@ def streams_explorer() -> Explorer:
                 f"{capacity:g} records a second against {values['incoming']} arriving: the mapping {keeps_up}.")
 
     return Explorer("Streams: one batch per shard, times ParallelizationFactor (modelled)", controls, draw,
-                    summary=summary)
+                    summary=summary, static=lambda values: None)  # fixed axes: curves, legend and title blitted
 
 
 # ---------------------------------------------------------------------------------------------- the benchmark

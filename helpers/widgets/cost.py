@@ -25,7 +25,7 @@ from helpers.runtime.log_lines import parse_report
 from helpers.simulate import memory_model, monthly_bill, servers
 from helpers.simulate import power_tuning as pt
 
-from .explorer import Explorer, RunButton, choice, slider, toggle
+from .explorer import Explorer, RunButton, choice, round_limit, slider, toggle
 
 Runs = Mapping[int, list[Run]]
 MEASURED, MODELLED, BEST = "#1f77b4", "#ff7f0e", "#2ca02c"
@@ -91,7 +91,7 @@ def draw_memory(figure: Figure, values: Mapping[str, Any], curves: Mapping[str, 
         axes.set_xscale("log")
         axes.set_xticks([128, 256, 512, 1024, 1769, 3008], labels=["128", "256", "512", "1024", "1769", "3008"])
         axes.minorticks_off()
-        axes.axvline(values["memory"], color="grey", linestyle="--", linewidth=1)
+        axes.axvline(values["memory"], color="grey", linestyle="--", linewidth=1, animated=True)  # moves alone
         axes.set_xlabel("memory (MB)")
         axes.grid(alpha=0.3)
     left.set_yscale("log")
@@ -100,13 +100,19 @@ def draw_memory(figure: Figure, values: Mapping[str, Any], curves: Mapping[str, 
     ticks = [tick for tick in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000) if low / 2 <= tick <= high * 2]
     left.set_yticks(ticks, labels=[f"{tick:g}" for tick in ticks])
     left.set_ylabel("ms per invocation (median, warm)")
-    left.set_title(f"{values['function']}: Duration", fontsize=10)
+    left.set_title(f"{values['function']}: Duration", fontsize=10, y=1.0)  # y given: no title layout pass
     right.set_ylabel("$ per million invocations")
     right.set_ylim(bottom=0)
-    right.set_title(f"{values['function']}: cost (x86, requests included)", fontsize=10)
+    right.set_title(f"{values['function']}: cost (x86, requests included)", fontsize=10, y=1.0)
     left.legend(fontsize=7, loc="upper right")
     right.legend(fontsize=7, loc="upper left")
     figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.25)
+
+
+def move_memory(figure: Figure, values: Mapping[str, Any]) -> None:
+    """The memory slider moves the two cursors (the last line of each axes) and nothing else."""
+    for axes in figure.axes:
+        axes.lines[-1].set_xdata([values["memory"], values["memory"]])
 
 
 def memory_summary(values: Mapping[str, Any], curves: Mapping[str, Any]) -> str:
@@ -129,7 +135,8 @@ def memory_explorer(sweeps: Mapping[str, Runs]) -> Explorer:
     curves = {name: memory_curves(runs) for name, runs in sweeps.items()}  # computed once: a redraw only draws
     return Explorer("Memory buys CPU: Duration and cost against memory", controls,
                     lambda figure, values: draw_memory(figure, values, curves[values["function"]]),
-                    summary=lambda values: memory_summary(values, curves[values["function"]]), figsize=(10.0, 3.8))
+                    summary=lambda values: memory_summary(values, curves[values["function"]]), figsize=(10.0, 3.8),
+                    static=lambda values: values["function"], update=move_memory)
 
 
 # ------------------------------------------------------------------------------------------- the power tuner
@@ -144,6 +151,7 @@ class PowerTuner:
         self.cold = {name: dict(runs) for name, runs in (cold or {}).items()}
         sizes = sorted({memory for runs in [*self.warm.values(), *self.cold.values()] for memory in runs})
         most = max(len(found) for runs in self.warm.values() for found in runs.values())
+        self._most = max(most, pt.MIN_NUM)
         controls: dict[str, Any] = {"function": choice("Function", list(self.warm), value=next(iter(self.warm)))}
         controls |= {f"{memory} MB": toggle(f"{memory} MB", value=True) for memory in sizes}
         controls |= {"num": slider("Invocations per memory value (N)", "", value=most, min=pt.MIN_NUM,
@@ -162,11 +170,13 @@ class PowerTuner:
             self.button = RunButton("Run the power tuning again (real invocations)", work, self._store)
             extra = [self.button.view()]
         self.explorer = Explorer("Power tuning (AWS Lambda Power Tuning's rules)", controls, self.draw,
-                                 summary=self.summary, figsize=(8.0, 3.8), extra=extra)
+                                 summary=self.summary, figsize=(8.0, 3.8), extra=extra, static=self.static,
+                                 update=self.update)
 
     def _store(self, result: tuple[str, bool, Runs]) -> None:
         name, cold, runs = result
         (self.cold if cold else self.warm)[name] = dict(runs)
+        self.explorer.forget_backgrounds()  # new runs: new curves and limits
         self.explorer.redraw()
 
     def tuning(self, values: Mapping[str, Any]) -> pt.Tuning | str:
@@ -184,6 +194,34 @@ class PowerTuner:
         except pt.PowerTuningError as error:
             return str(error)
 
+    def static(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        """What the plot's background depends on: the runs shown, the memory values ticked, or why there is no plot.
+        N, the strategy and its weight only move the curves, the star, the legend and the title (blitted)."""
+        tuning = self.tuning(values)
+        ticked = tuple(name for name, value in values.items() if name.endswith(" MB") and value)
+        return values["function"], values["cold"], ticked, tuning if isinstance(tuning, str) else None
+
+    def _limits(self, values: Mapping[str, Any]) -> tuple[float, float]:
+        """Fixed y limits for a background: the highest average duration and cost at any N the slider offers."""
+        top_duration, top_cost = 0.0, 0.0
+        for num in range(pt.MIN_NUM, max(self._most, values["num"]) + 1):
+            tuning = self.tuning({**values, "num": num})
+            if not isinstance(tuning, str):
+                top_duration = max([top_duration, *(item.duration for item in tuning.stats)])
+                top_cost = max([top_cost, *(item.cost * 1e6 for item in tuning.stats)])
+        return (top_duration or 1.0) * 1.08, (top_cost or 1.0) * 1.08
+
+    @staticmethod
+    def _star_label(tuning: pt.Tuning) -> str:
+        return f"{tuning.strategy} picks {tuning.best.power} MB"
+
+    def _title(self, values: Mapping[str, Any]) -> str:
+        kind = "cold starts only" if values["cold"] else "warm and the first cold"
+        tuning = self.tuning(values)
+        used = values["num"] if isinstance(tuning, str) else min(item.invocations for item in tuning.stats)
+        return (f"{values['function']}: {used} invocations per value ({kind}); measured here: REPORT lines, "
+                "Duration by the CPU model")
+
     def draw(self, figure: Figure, values: Mapping[str, Any]) -> None:
         tuning = self.tuning(values)
         axes = figure.add_subplot()
@@ -195,24 +233,40 @@ class PowerTuner:
         positions = np.arange(len(powers))
         durations = [item.duration for item in tuning.stats]
         costs = [item.cost * 1e6 for item in tuning.stats]
-        duration_line, = axes.plot(positions, durations, "o-", color="#d62728", label="average duration (ms)")
+        top_duration, top_cost = self._limits(values)
+        duration_line, = axes.plot(positions, durations, "o-", color="#d62728", label="average duration (ms)",
+                                   animated=True)
         axes.set_ylabel("average duration (ms)", color="#d62728")
         axes.set_xticks(positions, labels=[str(power) for power in powers])
         axes.set_xlabel("memory (MB)")
-        axes.set_ylim(bottom=0)
+        axes.set_ylim(0, top_duration)
         twin = axes.twinx()
-        cost_line, = twin.plot(positions, costs, "s-", color=MEASURED, label="average cost per million invocations ($)")
+        cost_line, = twin.plot(positions, costs, "s-", color=MEASURED, label="average cost per million invocations ($)",
+                               animated=True)
         twin.set_ylabel("$ per million invocations (duration only)", color=MEASURED)
-        twin.set_ylim(bottom=0)
+        twin.set_ylim(0, top_cost)
         best = powers.index(tuning.best.power)
         star, = axes.plot([positions[best]], [durations[best]], "*", color=BEST, markersize=18,
-                          label=f"{tuning.strategy} picks {tuning.best.power} MB")
-        axes.legend(handles=[duration_line, cost_line, star], loc="upper center", fontsize=8)
-        kind = "cold starts only" if values["cold"] else "warm and the first cold"
-        used = min(item.invocations for item in tuning.stats)  # fewer than N when fewer are cached
-        axes.set_title(f"{values['function']}: {used} invocations per value ({kind}); measured here: REPORT lines, "
-                       "Duration by the CPU model", fontsize=9)
+                          label=self._star_label(tuning), animated=True)
+        axes.legend(handles=[duration_line, cost_line, star], loc="upper center", fontsize=8).set_animated(True)
+        axes.set_title(self._title(values), fontsize=9, y=1.0, animated=True)
         figure.subplots_adjust(left=0.1, right=0.88, bottom=0.14, top=0.9)
+
+    def update(self, figure: Figure, values: Mapping[str, Any]) -> None:
+        """N, the strategy or its weight moved: new averages, a new pick, a new title, on the same axes."""
+        tuning = self.tuning(values)
+        if isinstance(tuning, str):  # the message is the background itself (it is part of the key)
+            return
+        axes, twin = figure.axes
+        duration_line, star = axes.lines
+        durations = [item.duration for item in tuning.stats]
+        duration_line.set_ydata(durations)
+        twin.lines[0].set_ydata([item.cost * 1e6 for item in tuning.stats])
+        best = [item.power for item in tuning.stats].index(tuning.best.power)
+        star.set_data([best], [durations[best]])
+        star.set_label(self._star_label(tuning))
+        axes.get_legend().get_texts()[2].set_text(self._star_label(tuning))
+        axes.title.set_text(self._title(values))
 
     def summary(self, values: Mapping[str, Any]) -> str:
         tuning = self.tuning(values)
@@ -239,6 +293,17 @@ def workload_of(values: Mapping[str, Any]) -> monthly_bill.Workload:
         ephemeral_mb=values["ephemeral"], free_tier=values["free_tier"])
 
 
+def bill_static(values: Mapping[str, Any]) -> tuple[tuple[str, ...], float, float]:
+    """The background's key: the bill's lines (the bars' names) and the x limits, rounded out so that they stay put
+    over most moves (with room for the amounts' labels); the bars, their amounts and the title move alone."""
+    items = monthly_bill.bill_lines(workload_of(values))[:-1]
+    amounts = [usd for _, usd in items]
+    low, high = min([0.0, *amounts]), max([0.0, *amounts])
+    room = 0.25 * ((high - low) or 1.0)
+    return (tuple(name for name, _ in items), -round_limit(room - low, up=True) if low < 0 else 0.0,
+            round_limit(high + room, up=True))
+
+
 def draw_bill(figure: Figure, values: Mapping[str, Any]) -> None:
     lines = monthly_bill.bill_lines(workload_of(values))
     items, total = lines[:-1], lines[-1][1]
@@ -246,14 +311,17 @@ def draw_bill(figure: Figure, values: Mapping[str, Any]) -> None:
     names = [name for name, _ in items][::-1]
     amounts = [usd for _, usd in items][::-1]
     colours = [BEST if usd < 0 else MODELLED for usd in amounts]
-    axes.barh(names, amounts, color=colours)
+    axes.barh(names, amounts, color=colours, animated=True)
     for position, usd in enumerate(amounts):
         axes.annotate(f"${usd:,.2f}", (usd, position), xytext=(4 if usd >= 0 else -4, 0),
-                      textcoords="offset points", va="center", ha="left" if usd >= 0 else "right", fontsize=8)
+                      textcoords="offset points", va="center", ha="left" if usd >= 0 else "right", fontsize=8,
+                      animated=True)
     axes.axvline(0, color="black", linewidth=0.8)
     axes.set_xlabel("USD per month")
-    axes.margins(x=0.25)
-    axes.set_title(f"Modelled monthly bill: ${total:,.2f} (us-east-1 prices as of {aws_facts.CHECKED})", fontsize=10)
+    _, low, high = bill_static(values)
+    axes.set_xlim(low, high)
+    axes.set_title(f"Modelled monthly bill: ${total:,.2f} (us-east-1 prices as of {aws_facts.CHECKED})",
+                   fontsize=10, y=1.0, animated=True)
     figure.subplots_adjust(left=0.3, right=0.97, bottom=0.16, top=0.9)
 
 
@@ -290,7 +358,7 @@ def pricing_explorer(defaults: Mapping[str, Any] | None = None) -> Explorer:
         "free_tier": toggle("Free tier (the account's whole month)", value=start["free_tier"]),
     }
     return Explorer("Pricing calculator: a month of one function", controls, draw_bill, summary=bill_summary,
-                    figsize=(8.0, 3.2))
+                    figsize=(8.0, 3.2), static=bill_static)
 
 
 # ------------------------------------------------------------------------------------------- Lambda against servers
@@ -310,31 +378,47 @@ def break_even(server: str, duration: int, memory: int, architecture: str, insta
     return servers.break_even_rps(servers.server_named(server), duration, memory, architecture, instances, free_tier)
 
 
+def servers_static(values: Mapping[str, Any]) -> tuple[str, float, float]:
+    """The background's key: the server compared (the others are the grey lines) and the y limits, rounded out so
+    that they stay put over most moves; the Lambda curve, the chosen server's line, the break-even and the legend
+    move alone."""
+    lambda_usd = lambda_curve(values["duration"], values["memory"], values["architecture"], values["free_tier"])
+    chosen = servers.server_named(values["server"])
+    costs = [*lambda_usd, chosen.monthly_usd(values["instances"]),
+             *(server.monthly_usd() for server in servers.SERVERS)]
+    positive = [usd for usd in costs if usd > 0] or [1.0]
+    return chosen.name, round_limit(min(positive) / 1.5, up=False), round_limit(max(positive) * 1.5, up=True)
+
+
 def draw_servers(figure: Figure, values: Mapping[str, Any]) -> None:
     duration, memory, arch = values["duration"], values["memory"], values["architecture"]
     chosen = servers.server_named(values["server"])
     lambda_usd = lambda_curve(duration, memory, arch, values["free_tier"])
     axes = figure.add_subplot()
-    axes.plot(RATES, lambda_usd, color=MODELLED, linewidth=2, label=f"Lambda: {duration} ms at {memory} MB, {arch}")
+    axes.plot(RATES, lambda_usd, color=MODELLED, linewidth=2, label=f"Lambda: {duration} ms at {memory} MB, {arch}",
+              animated=True)
     for server in servers.SERVERS:
         if server is not chosen:
             axes.axhline(server.monthly_usd(), color="grey", linewidth=0.6, alpha=0.5)
     axes.axhline(chosen.monthly_usd(values["instances"]), color=MEASURED, linewidth=2,
-                 label=f"{values['instances']} x {chosen.name} (${chosen.hourly_usd:.4f}/h, {chosen.checked})")
+                 label=f"{values['instances']} x {chosen.name} (${chosen.hourly_usd:.4f}/h, {chosen.checked})",
+                 animated=True)
     rate = break_even(chosen.name, duration, memory, arch, values["instances"], values["free_tier"])
     if np.isfinite(rate):
-        axes.axvline(rate, color=BEST, linestyle="--", label=f"break-even: {rate:.2f} requests/s")
+        axes.axvline(rate, color=BEST, linestyle="--", label=f"break-even: {rate:.2f} requests/s", animated=True)
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.minorticks_off()
     axes.set_xticks(RATE_TICKS, labels=[f"{tick:g}" for tick in RATE_TICKS])  # plain labels: no mathtext to render
-    low, high = min(lambda_usd[0], chosen.monthly_usd()), max(lambda_usd[-1], chosen.monthly_usd(values["instances"]))
-    usd_ticks = [10.0 ** power for power in range(-4, 8) if low / 10 <= 10.0 ** power <= high * 10]
+    axes.set_xlim(RATES[0], RATES[-1])
+    _, low, high = servers_static(values)
+    axes.set_ylim(low, high)
+    usd_ticks = [10.0 ** power for power in range(-4, 8) if low <= 10.0 ** power <= high]
     axes.set_yticks(usd_ticks, labels=[f"${tick:,g}" for tick in usd_ticks])
     axes.set_xlabel("steady request rate (requests per second)")
     axes.set_ylabel("USD per month")
-    axes.set_title("Modelled from dated prices (grey: the other servers, one instance each)", fontsize=10)
-    axes.legend(fontsize=8, loc="upper left")
+    axes.set_title("Modelled from dated prices (grey: the other servers, one instance each)", fontsize=10, y=1.0)
+    axes.legend(fontsize=8, loc="upper left").set_animated(True)
     axes.grid(alpha=0.3)
     figure.subplots_adjust(left=0.13, right=0.97, bottom=0.13, top=0.91)
 
@@ -363,7 +447,7 @@ def servers_explorer() -> Explorer:
         "free_tier": toggle("Free tier for Lambda", value=False),
     }
     return Explorer("Lambda against EC2 and Fargate: monthly cost at a steady rate", controls, draw_servers,
-                    summary=servers_summary, figsize=(8.0, 3.8))
+                    summary=servers_summary, figsize=(8.0, 3.8), static=servers_static)
 
 
 # ------------------------------------------------------------------------------------------- benchmark
