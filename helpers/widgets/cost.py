@@ -378,16 +378,21 @@ def break_even(server: str, duration: int, memory: int, architecture: str, insta
     return servers.break_even_rps(servers.server_named(server), duration, memory, architecture, instances, free_tier)
 
 
-def servers_static(values: Mapping[str, Any]) -> tuple[str, float, float]:
-    """The background's key: the server compared (the others are the grey lines) and the y limits, rounded out so
-    that they stay put over most moves; the Lambda curve, the chosen server's line, the break-even and the legend
-    move alone."""
-    lambda_usd = lambda_curve(values["duration"], values["memory"], values["architecture"], values["free_tier"])
-    chosen = servers.server_named(values["server"])
-    costs = [*lambda_usd, chosen.monthly_usd(values["instances"]),
-             *(server.monthly_usd() for server in servers.SERVERS)]
-    positive = [usd for usd in costs if usd > 0] or [1.0]
-    return chosen.name, round_limit(min(positive) / 1.5, up=False), round_limit(max(positive) * 1.5, up=True)
+@functools.lru_cache(maxsize=1)
+def servers_y_limits() -> tuple[float, float]:
+    """Fixed y limits for every setting the controls offer: from the cheapest Lambda month (1 ms at 128 MB, the
+    lowest rate) to the dearest (2 s at 10,240 MB, the highest rate) and every server's month at 1 to 4 instances.
+    Fixed, so that no move redraws the background: the curves move over it."""
+    corners = [usd for duration in (1, 2000) for memory in (128, 10240) for arch in ("x86_64", "arm64")
+               for usd in lambda_curve(duration, memory, arch, False) if usd > 0]
+    months = [server.monthly_usd(count) for server in servers.SERVERS for count in (1, 4)]
+    return round_limit(min(corners + months) / 1.5, up=False), round_limit(max(corners + months) * 1.5, up=True)
+
+
+def servers_static(values: Mapping[str, Any]) -> str:
+    """The background's key: the server compared (the others are the grey lines); the y limits are fixed
+    (``servers_y_limits``), so the Lambda curve, the chosen server's line, the break-even and the legend move alone."""
+    return servers.server_named(values["server"]).name
 
 
 def draw_servers(figure: Figure, values: Mapping[str, Any]) -> None:
@@ -411,10 +416,10 @@ def draw_servers(figure: Figure, values: Mapping[str, Any]) -> None:
     axes.minorticks_off()
     axes.set_xticks(RATE_TICKS, labels=[f"{tick:g}" for tick in RATE_TICKS])  # plain labels: no mathtext to render
     axes.set_xlim(RATES[0], RATES[-1])
-    _, low, high = servers_static(values)
+    low, high = servers_y_limits()
     axes.set_ylim(low, high)
     usd_ticks = [10.0 ** power for power in range(-4, 8) if low <= 10.0 ** power <= high]
-    axes.set_yticks(usd_ticks, labels=[f"${tick:,g}" for tick in usd_ticks])
+    axes.set_yticks(usd_ticks, labels=[f"${tick:,.0f}" if tick >= 1 else f"${tick:g}" for tick in usd_ticks])
     axes.set_xlabel("steady request rate (requests per second)")
     axes.set_ylabel("USD per month")
     axes.set_title("Modelled from dated prices (grey: the other servers, one instance each)", fontsize=10, y=1.0)
