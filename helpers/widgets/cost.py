@@ -390,9 +390,9 @@ def servers_y_limits() -> tuple[float, float]:
 
 
 def servers_static(values: Mapping[str, Any]) -> str:
-    """The background's key: the server compared (the others are the grey lines); the y limits are fixed
-    (``servers_y_limits``), so the Lambda curve, the chosen server's line, the break-even and the legend move alone."""
-    return servers.server_named(values["server"]).name
+    """The background's key: one for every setting. The y limits are fixed (``servers_y_limits``) and every server's
+    month is a grey line in it; the Lambda curve, the chosen server's line, the break-even and the legend move."""
+    return "servers"
 
 
 def draw_servers(figure: Figure, values: Mapping[str, Any]) -> None:
@@ -403,8 +403,7 @@ def draw_servers(figure: Figure, values: Mapping[str, Any]) -> None:
     axes.plot(RATES, lambda_usd, color=MODELLED, linewidth=2, label=f"Lambda: {duration} ms at {memory} MB, {arch}",
               animated=True)
     for server in servers.SERVERS:
-        if server is not chosen:
-            axes.axhline(server.monthly_usd(), color="grey", linewidth=0.6, alpha=0.5)
+        axes.axhline(server.monthly_usd(), color="grey", linewidth=0.6, alpha=0.5)
     axes.axhline(chosen.monthly_usd(values["instances"]), color=MEASURED, linewidth=2,
                  label=f"{values['instances']} x {chosen.name} (${chosen.hourly_usd:.4f}/h, {chosen.checked})",
                  animated=True)
@@ -422,7 +421,7 @@ def draw_servers(figure: Figure, values: Mapping[str, Any]) -> None:
     axes.set_yticks(usd_ticks, labels=[f"${tick:,.0f}" if tick >= 1 else f"${tick:g}" for tick in usd_ticks])
     axes.set_xlabel("steady request rate (requests per second)")
     axes.set_ylabel("USD per month")
-    axes.set_title("Modelled from dated prices (grey: the other servers, one instance each)", fontsize=10, y=1.0)
+    axes.set_title("Modelled from dated prices (grey: every server, one instance each)", fontsize=10, y=1.0)
     axes.legend(fontsize=8, loc="upper left").set_animated(True)
     axes.grid(alpha=0.3)
     figure.subplots_adjust(left=0.13, right=0.97, bottom=0.13, top=0.91)

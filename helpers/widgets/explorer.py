@@ -152,6 +152,7 @@ class Explorer:
         self.redraws = 0
         for control in self.controls.values():
             control.observe(self._changed, names="value")
+        self._prepare_choices()
         self.redraw()
 
     def values(self) -> dict[str, Any]:
@@ -182,6 +183,25 @@ class Explorer:
         self.redraws += 1
         self.last_redraw_s = time.perf_counter() - started
         return self.last_redraw_s
+
+    def _prepare_choices(self) -> None:
+        """Draw ahead the backgrounds a drop-down's other options need (as many as are kept), so that choosing one
+        blits like any other move: the full renders happen when the cell runs, not when the learner clicks."""
+        if self._static is None:
+            return
+        current = self.values()
+        keys = {self._static(current)}
+        for name, control in self.controls.items():
+            if not isinstance(control, widgets.Dropdown):
+                continue
+            for option in control.options:
+                value = option[1] if isinstance(option, tuple) and len(option) == 2 else option
+                values = {**current, name: value}
+                key = self._static(values)
+                if key in keys or len(keys) >= self.BACKGROUNDS:
+                    continue
+                keys.add(key)
+                self._blit(values)
 
     def forget_backgrounds(self) -> None:
         """Draw everything again on the next redraw (call it when what ``draw`` closed over changes, e.g. new runs)."""
