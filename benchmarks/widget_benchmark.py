@@ -22,24 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from helpers.widgets.explorer import moves  # noqa: E402 (after the repository is on the path)
+
 TOPICS = ("cold_starts", "concurrency", "cost")
 TARGET_MS = 150.0
-
-
-def _moves(control):
-    """The values a learner moves a control through, ending where it started."""
-    start = control.value
-    options = getattr(control, "options", None)
-    if options is not None:
-        labels = [option[1] if isinstance(option, tuple) else option for option in options]
-        return [value for value in labels if value != start] + [start]
-    if isinstance(start, bool):
-        return [not start, start]
-    low, high = control.min, control.max
-    middle = type(start)((low + high) / 2)
-    if isinstance(start, int):
-        middle = low + (middle - low) // control.step * control.step
-    return [value for value in (low, middle, high) if value != start] + [start]
 
 
 def baseline_ms(repeats: int = 10) -> float:
@@ -64,7 +50,7 @@ def time_explorer(explorer) -> list[float]:
     """Milliseconds per move, over every move of every control."""
     times = []
     for control in explorer.controls.values():
-        for value in _moves(control):
+        for value in moves(control):
             started = time.perf_counter()
             control.value = value
             times.append((time.perf_counter() - started) * 1000)

@@ -19,9 +19,9 @@ from .feedback import (
     invoke_learner_function,
     mark_table,
     never_raises,
-    not_yet,
     require_table,
     settle,
+    source_not_ready,
     unanswered,
     wrong,
 )
@@ -32,12 +32,9 @@ from .feedback import (
 @never_raises
 def check_lazy_import(source: Any) -> bool:
     """Exercise 1: the report function's cold start no longer imports boto3, and an export still works."""
-    if unanswered(source) or not isinstance(source, str) or not source.strip():
-        return not_yet("edit MY_REPORT_SOURCE (move the import), then run the cell.")
-    try:
-        compile(source, "report.py", "exec")
-    except SyntaxError as error:
-        return wrong(f"the source does not compile: {error.msg} (line {error.lineno}).")
+    not_ready = source_not_ready(source, "report.py", "edit MY_REPORT_SOURCE (move the import), then run the cell.")
+    if not_ready is not None:
+        return not_ready
     from helpers.deploy.functions import deploy_function
     from helpers.deploy.packaging import zip_files
     from helpers.lambda_invoke import invoke
@@ -176,12 +173,9 @@ def check_slider_observation(answers: Any, runs: Sequence[Any]) -> bool:
 def check_no_leak(source: Any) -> bool:
     """Exercise 4: deployed from ``source``, the greeter greets a request without a user as a guest, whoever came
     before it in the same warm environment."""
-    if unanswered(source) or not isinstance(source, str) or not source.strip():
-        return not_yet("edit MY_GREETER_SOURCE, then pass it to the check.")
-    try:
-        compile(source, "greeter.py", "exec")
-    except SyntaxError as error:
-        return wrong(f"the source does not compile: {error.msg} (line {error.lineno}).")
+    not_ready = source_not_ready(source, "greeter.py", "edit MY_GREETER_SOURCE, then pass it to the check.")
+    if not_ready is not None:
+        return not_ready
     import boto3
 
     from helpers.deploy.functions import deploy_function

@@ -113,6 +113,18 @@ def text_not_ready(answer: Any, what: str, example: str) -> Verdict | None:
     return None
 
 
+def source_not_ready(source: Any, filename: str, how_to_answer: str) -> Verdict | None:
+    """How an exercise answered with a handler's source begins: not answered yet, or not Python that compiles. None
+    when it compiles."""
+    if unanswered(source) or not isinstance(source, str) or not source.strip():
+        return not_yet(how_to_answer)
+    try:
+        compile(source, filename, "exec")
+    except SyntaxError as error:
+        return wrong(f"the source does not compile: {error.msg} (line {error.lineno}).")
+    return None
+
+
 def arn_of_function(name: str) -> str | None:
     """The ARN of a function in the local AWS, or None if there is no such function."""
     import boto3

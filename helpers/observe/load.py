@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .waiting import wait_until
+
 OK = "ok"
 
 
@@ -87,9 +89,8 @@ def wait_until_in_flight(count: int, timeout_s: float = 10.0) -> int:
     cloud = local_cloud.current()
     if cloud is None:
         return 0
-    deadline = time.monotonic() + timeout_s
-    while True:
-        now = cloud.concurrency.in_flight(cloud.account_id, cloud.region)
-        if now >= count or time.monotonic() > deadline:
-            return now
-        time.sleep(0.02)
+    def in_flight() -> int:
+        return cloud.concurrency.in_flight(cloud.account_id, cloud.region)
+
+    wait_until(lambda: in_flight() >= count, timeout_s, interval_s=0.02)
+    return in_flight()

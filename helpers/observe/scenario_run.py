@@ -25,6 +25,8 @@ from helpers.simulate.agreement import Counts, Scenario
 from helpers.simulate.measurements import Measurements
 from helpers.simulate.scenario import Scenario as ModelScenario
 
+from .waiting import wait_until
+
 SOURCE = """import os, time
 time.sleep(float(os.environ["INIT_MS"]) / 1000)
 
@@ -102,10 +104,8 @@ def run_for_real(scenario: Scenario, cloud: Any, *, timeout_s: float = 120) -> C
             target = f"{name}:live"
         began = cloud.clock.now()
         sync_throttles = _send(client, target, scenario)
-        deadline = time.monotonic() + timeout_s
-        while scenario.invocation == "async" and time.monotonic() < deadline \
-                and len(log_lines(name, "REPORT ")) < scenario.requests:
-            time.sleep(0.2)
+        if scenario.invocation == "async":
+            wait_until(lambda: len(log_lines(name, "REPORT ")) >= scenario.requests, timeout_s, interval_s=0.2)
         ran = cloud.telemetry.events(kind=INVOCATION, function_name=name, since=began)
         throttles = Counter(event.reason for event in cloud.telemetry.events(kind=THROTTLE, function_name=name,
                                                                               since=began))

@@ -121,6 +121,26 @@ class _Background:
         self.pixels = canvas.copy_from_bbox(figure.bbox)
 
 
+def option_values(control: widgets.ValueWidget) -> list[Any]:
+    """The values a drop-down's options stand for (its ``options`` may be labels or ``(label, value)`` pairs)."""
+    return [option[1] if isinstance(option, tuple) and len(option) == 2 else option for option in control.options]
+
+
+def moves(control: widgets.ValueWidget) -> list[Any]:
+    """The values a learner moves a control through, ending where it started: a drop-down's every other option, a
+    check box's other state, a slider's low, middle and high ends (on its step)."""
+    start = control.value
+    if getattr(control, "options", None) is not None:
+        return [value for value in option_values(control) if value != start] + [start]
+    if isinstance(start, bool):
+        return [not start, start]
+    low, high = control.min, control.max
+    middle = type(start)((low + high) / 2)
+    if isinstance(start, int):
+        middle = low + (middle - low) // control.step * control.step
+    return [value for value in (low, middle, high) if value != start] + [start]
+
+
 class Explorer:
     """Controls plus a plot: ``draw(figure, values)`` and ``summary(values)`` are pure functions of the controls'
     values (and of whatever measurements they closed over). ``static`` and ``update`` make moves cheap (blitting:
@@ -194,8 +214,7 @@ class Explorer:
         for name, control in self.controls.items():
             if not isinstance(control, widgets.Dropdown):
                 continue
-            for option in control.options:
-                value = option[1] if isinstance(option, tuple) and len(option) == 2 else option
+            for value in option_values(control):
                 values = {**current, name: value}
                 key = self._static(values)
                 if key in keys or len(keys) >= self.BACKGROUNDS:

@@ -12,18 +12,10 @@ import time
 import pytest
 from lambda_fakes import ARN, Recorder, request, version
 
-from helpers.clock import WorkbookClock
 from helpers.lambda_service.concurrency import ConcurrencyLedger
 from helpers.lambda_service.engine import LambdaEngine
 from helpers.lambda_service.laptop import EnvironmentSlots
 from helpers.lambda_service.telemetry import INVOCATION, Telemetry
-
-
-@pytest.fixture
-def clock():
-    made = WorkbookClock()
-    yield made
-    made.stop()
 
 
 @pytest.fixture

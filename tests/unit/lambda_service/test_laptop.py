@@ -10,7 +10,6 @@ import time
 import pytest
 from lambda_fakes import ARN, Recorder, request, version
 
-from helpers.clock import WorkbookClock
 from helpers.lambda_service import laptop
 from helpers.lambda_service.concurrency import ConcurrencyLedger
 from helpers.lambda_service.engine import LambdaEngine
@@ -26,13 +25,6 @@ def test_the_default_cap_comes_from_free_memory_and_cores():
     assert laptop.default_limit(available_bytes=8 * 1024 * MB, cores=8) == 64  # 4 GB at 64 MB each
     assert laptop.default_limit(available_bytes=64 * 1024 * MB, cores=2) == 128  # 64 per core
     assert laptop.default_limit(available_bytes=100 * MB, cores=1) == laptop.MINIMUM
-
-
-@pytest.fixture
-def clock():
-    made = WorkbookClock()
-    yield made
-    made.stop()
 
 
 @pytest.fixture

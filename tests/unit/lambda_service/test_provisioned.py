@@ -44,13 +44,6 @@ class Cloud:
 
 
 @pytest.fixture
-def clock():
-    made = WorkbookClock()
-    yield made
-    made.stop()
-
-
-@pytest.fixture
 def cloud(clock):
     made = Cloud(clock)
     yield made

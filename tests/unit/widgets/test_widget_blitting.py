@@ -7,22 +7,7 @@ import importlib
 
 import pytest
 
-from helpers.widgets.explorer import blit_matches_full_render
-
-
-def _moves(control):
-    """The values the benchmark moves a control through (low, middle, high; every option), ending where it began."""
-    start = control.value
-    options = getattr(control, "options", None)
-    if options is not None:
-        return [value for value in options if value != start] + [start]
-    if isinstance(start, bool):
-        return [not start, start]
-    low, high = control.min, control.max
-    middle = type(start)((low + high) / 2)
-    if isinstance(start, int):
-        middle = low + (middle - low) // control.step * control.step
-    return [value for value in (low, middle, high) if value != start] + [start]
+from helpers.widgets.explorer import blit_matches_full_render, moves
 
 
 @pytest.mark.parametrize("topic", ["cold_starts", "concurrency", "cost"])
@@ -32,7 +17,7 @@ def test_blitted_images_match_a_full_render_after_every_move(topic):
     for explorer in blitting:
         assert blit_matches_full_render(explorer), explorer.title
         for name, control in explorer.controls.items():
-            for value in _moves(control):
+            for value in moves(control):
                 control.value = value
                 assert blit_matches_full_render(explorer), (explorer.title, name, value)
         assert explorer.full_draws < explorer.redraws  # most moves drew only what moved
