@@ -64,7 +64,9 @@ def repo_notebook(name: str) -> pytest.param:
 
 NOTEBOOKS = [
     pytest.param(explorer_notebook, id="generated-explorer"),
+    repo_notebook("08_cold_starts.ipynb"),
     repo_notebook("09_concurrency_and_scaling.ipynb"),
+    repo_notebook("10_memory_and_cost.ipynb"),
 ]
 
 
